@@ -1,0 +1,76 @@
+"""Helpers around django-fsm shared by the referral and appointment services.
+
+django-fsm never checks a transition's permission when the method is called, and it reports a
+refused transition without saying why; these helpers give the services both answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+class TransitionRefused(Exception):
+    """The object is not in a state (or condition) that allows the transition.
+
+    Carries translated, user-facing messages; the API answers it with 409.
+    """
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__(" ".join(messages))
+
+
+def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Attach a user-facing message to a django-fsm condition function."""
+
+    def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        func.message = message  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+def _meta(bound_method: Any):
+    meta = getattr(bound_method, "_django_fsm", None)
+    if meta is None:
+        raise TypeError(f"{bound_method!r} is not a transition")
+    return meta
+
+
+def may_run(bound_method: Any, user: Any) -> bool:
+    """Whether `user` holds the permission of this transition on this object, in any state.
+
+    Every source of one transition method shares one permission, so the answer does not depend
+    on the current state: that is checked separately, under the row lock.
+    """
+    transition = next(iter(_meta(bound_method).transitions.values()))
+    return transition.has_perm(bound_method.__self__, user)
+
+
+def check_permission(bound_method: Any, user: Any) -> None:
+    if not may_run(bound_method, user):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def refusal_reasons(bound_method: Any) -> list[str]:
+    """Why the transition cannot run now: a wrong state or unmet conditions; [] if it can."""
+    meta = _meta(bound_method)
+    instance = bound_method.__self__
+    state = meta.field.get_state(instance)
+    transition = meta.get_transition(state) if meta.has_transition(state) else None
+    if transition is None:
+        label = getattr(instance, f"get_{meta.field.name}_display", lambda: state)()
+        return [_("This cannot be done while the state is “%(state)s”.") % {"state": label}]
+    return [
+        str(getattr(c, "message", c.__name__)) for c in transition.conditions if not c(instance)
+    ]
+
+
+def check_can_proceed(bound_method: Any) -> None:
+    reasons = refusal_reasons(bound_method)
+    if reasons:
+        raise TransitionRefused(reasons)

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from .models import Referral, ReferralChild, ReferralEvent
+
+
+class ReferralEventInline(admin.TabularInline):
+    model = ReferralEvent
+    fields = ["created_at", "transition", "from_state", "to_state", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReferralChildInline(admin.TabularInline):
+    model = ReferralChild
+    fields = ["birth_year"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """Read-only inspection for superusers; every change goes through the state machine."""
+
+    list_display = ["__str__", "state", "municipality", "organization", "submitted_at"]
+    list_filter = ["state", "municipality__is_pilot", "municipality", "organization"]
+    list_select_related = ["municipality", "organization"]
+    date_hierarchy = "created_at"
+    inlines = [ReferralChildInline, ReferralEventInline]
+    exclude = ["identity_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReferralEvent)
+class ReferralEventAdmin(admin.ModelAdmin):
+    list_display = ["referral", "transition", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["transition", "to_state"]
+    list_select_related = ["referral", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,406 @@
+"""The referral and its state machine.
+
+Every state change is a django-fsm transition on `Referral`; the use cases in `services.py`
+check the permission, lock the row, run the transition, save, and write a `ReferralEvent`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from consent.models import Consent, Scope
+from directory.models import (
+    Challenge,
+    Mode,
+    Municipality,
+    Organization,
+    TargetGroup,
+    Unit,
+)
+from perhelinja.fsm import condition
+
+from .validators import validate_identity_code
+
+DESCRIPTION_MAX_LENGTH = 2000
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ASSIGNED = "assigned", _("Assigned to an organization")
+    ACCEPTED = "accepted", _("Accepted")
+    SCHEDULED = "scheduled", _("First appointment booked")
+    IN_SERVICE = "in_service", _("In service")
+    COMPLETED = "completed", _("Completed")
+    RETURNED = "returned", _("Returned to the referrer")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+
+
+# FHIR R4 Task.status of each state, for later interoperability.
+FHIR_TASK_STATUS = {
+    State.DRAFT: "draft",
+    State.SUBMITTED: "requested",
+    State.ASSIGNED: "received",
+    State.ACCEPTED: "accepted",
+    State.SCHEDULED: "accepted",
+    State.IN_SERVICE: "in-progress",
+    State.COMPLETED: "completed",
+    State.RETURNED: "on-hold",
+    State.DECLINED: "rejected",
+    State.CANCELLED: "cancelled",
+    State.WITHDRAWN: "cancelled",
+}
+
+TERMINAL_STATES = frozenset({State.COMPLETED, State.CANCELLED, State.WITHDRAWN})
+OPEN_STATES = frozenset(State) - TERMINAL_STATES - {State.DRAFT}
+# Before service starts the referrer or a coordinator may cancel.
+CANCELLABLE_STATES = [
+    State.DRAFT, State.SUBMITTED, State.RETURNED, State.ASSIGNED, State.DECLINED,
+    State.ACCEPTED, State.SCHEDULED,
+]  # fmt: skip
+WITHDRAWABLE_STATES = [s for s in State if s not in TERMINAL_STATES]
+
+
+class FamilyLanguage(models.TextChoices):
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other language")
+
+
+# --- who may run a transition (object permissions through django-guardian) -----------------
+
+
+def is_referrer(referral: Referral, user) -> bool:
+    return user.is_active and user.has_perm("referrals.change_referral", referral)
+
+
+def is_handler(referral: Referral, user) -> bool:
+    return user.is_active and user.has_perm("referrals.handle_referral", referral)
+
+
+def is_coordinator(referral: Referral, user) -> bool:
+    return user.is_active and user.has_perm("referrals.triage_referral")
+
+
+def is_referrer_or_coordinator(referral: Referral, user) -> bool:
+    return is_referrer(referral, user) or is_coordinator(referral, user)
+
+
+def is_any_party(referral: Referral, user) -> bool:
+    return (
+        is_referrer(referral, user) or is_handler(referral, user) or is_coordinator(referral, user)
+    )
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+@condition(
+    _("The family's consent does not cover sharing the referral (missing, expired or withdrawn).")
+)
+def consent_allows_sharing(referral: Referral) -> bool:
+    return referral.consent is not None and referral.consent.is_valid_for(Scope.SHARE_REFERRAL)
+
+
+MISSING_CONTENT = _(
+    "Fill in the contact person, a phone number or email, the target group, "
+    "at least one challenge and a description."
+)
+
+
+@condition(MISSING_CONTENT)
+def is_complete(referral: Referral) -> bool:
+    return not referral.missing_fields()
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self) -> ReferralQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Referral(ConcurrentTransitionMixin, models.Model):
+    state = FSMField(
+        _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
+    )
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("consent"),
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("referrer"),
+    )
+    referrer_unit = models.CharField(_("referring unit"), max_length=30, choices=Unit.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("municipality"),
+    )
+    # The family: minimal by design.
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=FamilyLanguage.choices,
+        default=FamilyLanguage.FINNISH,
+    )
+    language_other = models.CharField(_("other language"), max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    identity_code = models.CharField(
+        _("personal identity code"),
+        max_length=11,
+        blank=True,
+        validators=[validate_identity_code],
+        help_text=_("Optional. Only when the receiving organization needs it."),
+    )
+    target_group = models.ForeignKey(
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("target group"),
+    )
+    challenges = models.ManyToManyField(
+        Challenge, blank=True, related_name="referrals", verbose_name=_("challenges")
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
+    preferred_modes = models.ManyToManyField(
+        Mode, blank=True, related_name="referrals", verbose_name=_("preferred modes")
+    )
+    preferred_times = models.CharField(_("preferred times"), max_length=200, blank=True)
+    # Routing and handling.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("organization"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_handled",
+        verbose_name=_("worker"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        permissions = [
+            ("handle_referral", _("Can work on a referral routed to the organization")),
+            ("triage_referral", _("Can route referrals (coordinator)")),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="referral_org_created"),
+            models.Index(fields=["referrer", "-created_at"], name="referral_referrer_created"),
+            models.Index(fields=["state", "submitted_at"], name="referral_state_submitted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["assigned", "accepted", "scheduled", "in_service"])
+                | models.Q(organization__isnull=False),
+                name="referral_routed_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Referral #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def fhir_status(self) -> str:
+        return FHIR_TASK_STATUS[State(self.state)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def missing_fields(self) -> list[str]:
+        """Fields a referral needs before it can be submitted."""
+        missing = [
+            name
+            for name in ("contact_name", "municipality_id", "target_group_id", "description")
+            if not getattr(self, name)
+        ]
+        if not (self.contact_phone or self.contact_email):
+            missing.append("contact_phone")
+        if self.pk is None or not self.challenges.exists():
+            missing.append("challenges")
+        return missing
+
+    # --- transitions: state changes only; the services save, audit and notify -------------
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED],
+        target=State.SUBMITTED,
+        permission=is_referrer,
+        conditions=[is_complete, consent_allows_sharing],
+    )
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+        self.organization = None
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.DECLINED],
+        target=State.ASSIGNED,
+        permission=is_coordinator,
+        conditions=[consent_allows_sharing],
+    )
+    def assign(self, organization: Organization) -> None:
+        self.organization = organization
+        self.handler = None
+
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.ACCEPTED,
+        permission=is_handler,
+        conditions=[consent_allows_sharing],
+    )
+    def accept(self, worker) -> None:
+        self.handler = worker
+        self.accepted_at = timezone.now()
+
+    @transition(field=state, source=State.ASSIGNED, target=State.DECLINED, permission=is_handler)
+    def decline(self) -> None:
+        self.handler = None
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.DECLINED],
+        target=State.RETURNED,
+        permission=is_coordinator,
+    )
+    def return_to_referrer(self) -> None:
+        self.organization = None
+
+    @transition(field=state, source=State.ACCEPTED, target=State.SCHEDULED, permission=is_handler)
+    def schedule(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SCHEDULED, target=State.IN_SERVICE, permission=is_handler)
+    def start_service(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE],
+        target=State.COMPLETED,
+        permission=is_handler,
+    )
+    def complete(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=CANCELLABLE_STATES,
+        target=State.CANCELLED,
+        permission=is_referrer_or_coordinator,
+    )
+    def cancel(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state, source=WITHDRAWABLE_STATES, target=State.WITHDRAWN, permission=is_any_party
+    )
+    def withdraw(self) -> None:
+        self.closed_at = timezone.now()
+
+
+class ReferralChild(models.Model):
+    """A child of the family, by birth year only: enough for the service, nothing more."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="children", verbose_name=_("referral")
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+
+    class Meta:
+        ordering = ["birth_year"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+
+    def __str__(self) -> str:
+        return str(self.birth_year)
+
+
+class ReferralEvent(models.Model):
+    """Audit record of one transition: who, when, from, to, why."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="events", verbose_name=_("referral")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the system acted (e.g. automatic routing)."),
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)

@@ -1,0 +1,216 @@
+"""factory-boy factories, and `referral_in_state`, which reaches a state the way users do."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from consent.models import Consent, GiverRole, Method
+from directory.models import (
+    Availability,
+    Challenge,
+    Municipality,
+    Organization,
+    Role,
+    Service,
+    TargetGroup,
+    Unit,
+    User,
+)
+from referrals import services
+from referrals.models import Referral, State
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["code"]
+
+    code = "853"
+    name_fi = "Turku"
+    name_sv = "Åbo"
+    language = "bilingual"
+    is_pilot = True
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Perhetuki {n} ry")
+    slug = factory.Sequence(lambda n: f"perhetuki-{n}")
+
+
+class TargetGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetGroup
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name_fi = factory.Sequence(lambda n: f"Kohderyhmä {n}")
+    name_sv = factory.Sequence(lambda n: f"Målgrupp {n}")
+    name_en = factory.Sequence(lambda n: f"Target group {n}")
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Challenge
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"challenge-{n}")
+    name_fi = factory.Sequence(lambda n: f"Haaste {n}")
+    name_sv = factory.Sequence(lambda n: f"Utmaning {n}")
+    name_en = factory.Sequence(lambda n: f"Challenge {n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name_fi = factory.Sequence(lambda n: f"Keskusteluapu {n}")
+    name_sv = factory.Sequence(lambda n: f"Samtalsstöd {n}")
+    description_fi = "Maksutonta keskusteluapua."
+    description_sv = "Avgiftsfritt samtalsstöd."
+    availability = Availability.REGION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    first_name = "Testi"
+    password = factory.django.Password("secret-pass-123")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        add_roles(self, create, extracted)
+
+
+def add_roles(user: User, create: bool, roles) -> None:
+    if create and roles:
+        user.groups.add(*(Group.objects.get(name=Role(r).value) for r in roles))
+        user.__dict__.pop("_role_names", None)
+
+
+class ProfessionalFactory(UserFactory):
+    municipality = factory.SubFactory(MunicipalityFactory)
+    unit = Unit.FAMILY_CENTRE
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        add_roles(self, create, [Role.PROFESSIONAL] if extracted is None else extracted)
+
+
+class WorkerFactory(UserFactory):
+    organization = factory.SubFactory(OrganizationFactory)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        add_roles(self, create, [Role.WORKER] if extracted is None else extracted)
+
+
+class CoordinatorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        add_roles(self, create, [Role.COORDINATOR] if extracted is None else extracted)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    given_by_role = GiverRole.GUARDIAN
+    given_by_name = "Maija Meikäläinen"
+    method = Method.WRITTEN
+    given_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    valid_until = factory.LazyAttribute(lambda c: c.given_at + datetime.timedelta(days=365))
+    scope_share_referral = True
+    scope_contact_phone = True
+    scope_return_outcome = True
+    recorded_by = factory.SubFactory(ProfessionalFactory)
+
+
+def draft_referral(referrer: User | None = None, consent: Consent | None = None, **data):
+    """A complete draft, made through the service as a professional would."""
+    referrer = referrer or ProfessionalFactory()
+    consent = consent or ConsentFactory(recorded_by=referrer)
+    data.setdefault("contact_name", "Maija Meikäläinen")
+    data.setdefault("contact_phone", "+358 40 000 0001")
+    data.setdefault("target_group", TargetGroupFactory())
+    data.setdefault("description", "Perhe toivoo keskusteluapua arjen kuormitukseen.")
+    challenges = data.pop("challenges", None) or [ChallengeFactory()]
+    return services.referral_create(
+        actor=referrer, consent=consent, challenges=challenges, children_birth_years=[2019],
+        **data,
+    )  # fmt: skip
+
+
+# How each state is reached from a draft, as a list of (service, acting role).
+PATHS = {
+    State.DRAFT: [],
+    State.SUBMITTED: ["submit"],
+    State.ASSIGNED: ["submit", "assign"],
+    State.ACCEPTED: ["submit", "assign", "accept"],
+    State.SCHEDULED: ["submit", "assign", "accept", "schedule"],
+    State.IN_SERVICE: ["submit", "assign", "accept", "schedule", "start_service"],
+    State.COMPLETED: ["submit", "assign", "accept", "schedule", "start_service", "complete"],
+    State.RETURNED: ["submit", "return"],
+    State.DECLINED: ["submit", "assign", "decline"],
+    State.CANCELLED: ["cancel"],
+    State.WITHDRAWN: ["withdraw"],
+}
+
+
+class Cast:
+    """The people around one referral: its referrer, a coordinator and a worker of the
+    organization it is (or will be) routed to."""
+
+    def __init__(self, organization: Organization | None = None):
+        self.organization = organization or OrganizationFactory()
+        self.referrer = ProfessionalFactory()
+        self.coordinator = CoordinatorFactory()
+        self.handler = WorkerFactory(organization=self.organization)
+
+    def run(self, referral: Referral, step: str) -> Referral:
+        s = services
+        steps = {
+            "submit": lambda r: s.referral_submit(referral=r, actor=self.referrer),
+            "assign": lambda r: s.referral_assign(
+                referral=r, actor=self.coordinator, organization=self.organization
+            ),
+            "accept": lambda r: s.referral_accept(referral=r, actor=self.handler),
+            "schedule": lambda r: s.referral_schedule(referral=r, actor=self.handler),
+            "start_service": lambda r: s.referral_start_service(referral=r, actor=self.handler),
+            "complete": lambda r: s.referral_complete(referral=r, actor=self.handler),
+            "return": lambda r: s.referral_return(
+                referral=r, actor=self.coordinator, reason="Mikä on perheen toive?"
+            ),
+            "decline": lambda r: s.referral_decline(
+                referral=r, actor=self.handler, reason="Ei kapasiteettia"
+            ),
+            "cancel": lambda r: s.referral_cancel(
+                referral=r, actor=self.referrer, reason="Perhe sai apua muualta"
+            ),
+            "withdraw": lambda r: s.referral_withdraw(
+                referral=r, actor=self.referrer, reason="Perhe perui suostumuksen"
+            ),
+        }
+        return steps[step](referral)
+
+
+def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral, Cast]:
+    cast = cast or Cast()
+    referral = draft_referral(referrer=cast.referrer)
+    for step in PATHS[State(state)]:
+        referral = cast.run(referral, step)
+    assert referral.state == state
+    return referral, cast

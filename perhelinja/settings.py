@@ -163,4 +163,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # Eager tasks would log every run; a real worker configures its own logging.
+    "loggers": {"celery": {"level": "WARNING"}},
 }

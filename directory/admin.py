@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +43,13 @@ class ServiceInline(admin.TabularInline):
     extra = 0
 
 
+# Bare domains typed by coordinators become https:// addresses (Django 6 behaviour).
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_AS_HTTPS
     list_display = ["name", "name_sv", "slug", "email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "name_sv", "slug"]
@@ -52,6 +59,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_AS_HTTPS
     list_display = ["name_fi", "organization", "availability", "is_active"]
     list_filter = ["availability", "is_active", "modes", "languages", "organization"]
     list_select_related = ["organization"]
@@ -79,8 +87,6 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("modes", "languages"):
-            from django import forms
-
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

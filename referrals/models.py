@@ -299,6 +299,8 @@ class Referral(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.ASSIGNED, target=State.DECLINED, permission=is_handler)
     def decline(self) -> None:
+        """The organization lets go: it leaves the inbox (the audit row keeps who declined)."""
+        self.organization = None
         self.handler = None
 
     @transition(

@@ -1,0 +1,135 @@
+"""Project-wide promises: migrations, README diagram, settings, demo data, login and admin."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from directory.models import Municipality, Organization, Service, User
+from referrals.diagram import mermaid, readme_block
+from referrals.models import Referral, State
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def test_readme_state_diagram_matches_the_state_machine():
+    block = readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert block is not None, "README.md lost its state diagram block"
+    assert block == mermaid(), "README diagram drifted: run `make diagram`"
+
+
+def test_diagram_contains_every_state():
+    diagram = mermaid()
+    for state in State:
+        assert f" {state.value} " in diagram or f" {state.value}\n" in diagram + "\n"
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_settings_defaults(settings):
+    assert settings.TIME_ZONE == "Europe/Helsinki"
+    assert [code for code, _name in settings.LANGUAGES] == ["fi", "sv", "en"]
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # tests run without a broker
+
+
+@pytest.mark.django_db
+def test_reference_data_has_the_27_municipalities_and_four_pilots():
+    assert Municipality.objects.count() == 27
+    pilots = set(Municipality.objects.filter(is_pilot=True).values_list("name_fi", flat=True))
+    assert pilots == {"Uusikaupunki", "Laitila", "Kemiönsaari", "Turku"}
+    assert Municipality.objects.get(name_fi="Kemiönsaari").swedish_majority
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def demo(settings, django_db_blocker):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_living_system_and_is_idempotent(demo, settings):
+    assert Organization.objects.count() == 13
+    assert 35 <= Service.objects.count() <= 45
+    referrals = Referral.objects.count()
+    assert referrals >= 60
+    assert set(Referral.objects.values_list("state", flat=True)) == set(State.values)
+    assert set(Referral.objects.values_list("municipality__name_fi", flat=True)) == {
+        "Uusikaupunki",
+        "Laitila",
+        "Kemiönsaari",
+        "Turku",
+    }
+    # every referral was made through transitions: one audit row per step
+    for referral in Referral.objects.exclude(state=State.DRAFT):
+        assert referral.events.exists()
+    call_command("seed_demo", stdout=StringIO())
+    assert Referral.objects.count() == referrals
+    assert Organization.objects.count() == 13
+    assert "perhelinja-demo" in demo
+
+
+@pytest.mark.django_db
+def test_every_demo_user_can_log_in_and_sees_their_start_page(demo, client, settings):
+    usernames = ["coordinator", "pro.turku", "pro.laitila", "pro.uusikaupunki", "pro.kemionsaari"]
+    usernames += [f"worker.{slug}" for slug in Organization.objects.values_list("slug", flat=True)]
+    for username in usernames:
+        assert username in demo
+        response = client.post(
+            reverse("login"), {"username": username, "password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get(reverse("home")).status_code == 200
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_the_coordinator_can_maintain_the_catalogue_in_the_admin(demo, client):
+    client.force_login(User.objects.get(username="coordinator"))
+    assert client.get(reverse("admin:index")).status_code == 200
+    service = Service.objects.first()
+    assert client.get(reverse("admin:directory_service_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:directory_service_change", args=[service.pk])).status_code == 200
+    )
+    # personal data is not for the admin: referrals stay out of the coordinator's reach
+    assert client.get(reverse("admin:referrals_referral_changelist")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_home_lists_do_not_grow_queries_with_the_data(demo, client, django_assert_max_num_queries):
+    worker = User.objects.filter(username__startswith="worker.").first()
+    client.force_login(worker)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("home")).status_code == 200
+    client.force_login(User.objects.get(username="pro.turku"))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("home")).status_code == 200

@@ -239,7 +239,9 @@ def test_notifications_are_sent_after_commit_without_personal_data(
 
 def test_a_refused_transition_sends_nothing(django_capture_on_commit_callbacks):
     referral, cast = referral_in_state(State.DRAFT)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(PermissionDenied):
-            services.referral_accept(referral=referral, actor=cast.handler)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(PermissionDenied),
+    ):
+        services.referral_accept(referral=referral, actor=cast.handler)
     assert callbacks == []

@@ -36,7 +36,7 @@ diagram: install
 	$(DEMO_ENV) $(BIN)/python manage.py referral_diagram --write README.md
 
 messages: install
-	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fi -l sv -l en --no-obsolete --ignore=.venv
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fi -l sv --no-obsolete --ignore=.venv --ignore=tests --ignore=directory/demo_data.py
 	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

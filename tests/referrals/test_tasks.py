@@ -21,6 +21,12 @@ def redis_available() -> bool:
         return False
 
 
+def forget_connections(app) -> None:
+    """Drop the app's connection and producer pools, as Celery does after a fork."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.mark.django_db
 def test_recipients_are_the_parties_but_never_the_actor():
     referral, cast = referral_in_state(State.ASSIGNED)
@@ -55,6 +61,7 @@ def test_notifications_travel_through_a_real_worker_over_redis():
     from perhelinja.celery import app
 
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
+    forget_connections(app)  # pooled under the eager configuration by earlier tests
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False, result_backend=None)
     try:
         app.control.purge()  # nothing left over from an interrupted run
@@ -69,6 +76,7 @@ def test_notifications_travel_through_a_real_worker_over_redis():
                 time.sleep(0.1)
     finally:
         app.conf.update(saved)
+        forget_connections(app)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [cast.coordinator.email, cast.handler.email, cast.referrer.email]
     )

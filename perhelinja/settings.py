@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "guardian",
     "django_htmx",
+    "django_filters",
+    "django_celery_beat",
     "directory",
     "consent",
     "referrals",

@@ -1,0 +1,108 @@
+"""Search of the public service catalogue (palvelupaketti).
+
+The URL carries stable values only: target group and challenge slugs, the municipality code and
+the mode codes, so a search can be bookmarked and shared and survives edits in the admin.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Challenge, ModeCode, Municipality, Service, TargetGroup
+
+# The words of a query are matched (all of them) against these fields.
+SEARCH_FIELDS = [
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "organization__name",
+    "organization__name_sv",
+]
+MAX_SEARCH_WORDS = 10
+
+
+def public_services() -> QuerySet[Service]:
+    """Active services of active organizations, with everything the result list shows."""
+    return (
+        Service.objects.filter(is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .prefetch_related(
+            "modes",
+            "languages",
+            "municipalities",
+            Prefetch("target_groups", queryset=TargetGroup.objects.filter(is_active=True)),
+            Prefetch("challenges", queryset=Challenge.objects.filter(is_active=True)),
+        )
+    )
+
+
+def municipalities(request) -> QuerySet[Municipality]:
+    """Municipalities in the alphabetical order of the active language."""
+    swedish = (get_language() or "fi")[:2] == "sv"
+    return Municipality.objects.order_by("name_sv" if swedish else "name_fi")
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search words"),
+        method="search",
+        max_length=100,
+        help_text=_("Words in the name or description of the service or its organization."),
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"),
+        queryset=municipalities,
+        to_field_name="code",
+        method="available_in",
+        empty_label=_("All municipalities"),
+        help_text=_("Also shows the services for the whole region and the digital services."),
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Who is it for"),
+        field_name="target_groups",
+        queryset=TargetGroup.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label=_("All target groups"),
+    )
+    challenge = django_filters.ModelChoiceFilter(
+        label=_("What is it about"),
+        field_name="challenges",
+        queryset=Challenge.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label=_("All topics"),
+    )
+    mode = django_filters.MultipleChoiceFilter(
+        label=_("How you meet"),
+        field_name="modes",
+        choices=ModeCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shows the services given in any of the chosen ways."),
+    )
+
+    class Meta:
+        model = Service
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = public_services()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            match = Q()
+            for field in SEARCH_FIELDS:
+                match |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(match)
+        return queryset
+
+    def available_in(self, queryset, name, value):
+        return queryset.available_in(value)

@@ -152,10 +152,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than any countdown we schedule, else Redis re-delivers the task.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "timeliness-sweep": {"task": "referrals.tasks.sweep_timeliness", "schedule": 15 * 60},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "43200")
 }
 
+# Routing: assign a submitted referral at once when exactly one organization meets every need;
+# otherwise it waits in the coordinators' triage queue.
+REFERRAL_AUTO_ASSIGN = envbool("REFERRAL_AUTO_ASSIGN", "False")
+# Timeliness, in working days (weekends and Finnish public holidays do not count).
+TIMELINESS_ACCEPT_DAYS = envint("TIMELINESS_ACCEPT_DAYS", "3")
+TIMELINESS_ESCALATE_DAYS = envint("TIMELINESS_ESCALATE_DAYS", "2")
+TIMELINESS_ROUTE_DAYS = envint("TIMELINESS_ROUTE_DAYS", "2")
 # How long a consent stays valid when the professional gives no end date (days).
 CONSENT_DEFAULT_VALIDITY_DAYS = envint("CONSENT_DEFAULT_VALIDITY_DAYS", "365")
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "perhelinja-demo")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("directory.urls")),
+    path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,7 @@ DESCRIPTION_MAX_LENGTH = 2000
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    POOLED = "pooled", _("Open for claims")
     ASSIGNED = "assigned", _("Assigned to an organization")
     ACCEPTED = "accepted", _("Accepted")
     SCHEDULED = "scheduled", _("First appointment booked")
@@ -48,6 +49,7 @@ class State(models.TextChoices):
 FHIR_TASK_STATUS = {
     State.DRAFT: "draft",
     State.SUBMITTED: "requested",
+    State.POOLED: "requested",
     State.ASSIGNED: "received",
     State.ACCEPTED: "accepted",
     State.SCHEDULED: "accepted",
@@ -63,10 +65,25 @@ TERMINAL_STATES = frozenset({State.COMPLETED, State.CANCELLED, State.WITHDRAWN})
 OPEN_STATES = frozenset(State) - TERMINAL_STATES - {State.DRAFT}
 # Before service starts the referrer or a coordinator may cancel.
 CANCELLABLE_STATES = [
-    State.DRAFT, State.SUBMITTED, State.RETURNED, State.ASSIGNED, State.DECLINED,
+    State.DRAFT, State.SUBMITTED, State.POOLED, State.RETURNED, State.ASSIGNED, State.DECLINED,
     State.ACCEPTED, State.SCHEDULED,
 ]  # fmt: skip
 WITHDRAWABLE_STATES = [s for s in State if s not in TERMINAL_STATES]
+
+
+# Waiting for a coordinator's routing decision.
+TRIAGE_STATES = (State.SUBMITTED, State.DECLINED)
+# Held by an organization: its workers' group holds the object permissions.
+ROUTED_STATES = (State.ASSIGNED, State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("No capacity at the moment")
+    NOT_OUR_SERVICE = "not_our_service", _("The need is not one our services meet")
+    AREA = "area", _("We do not work in the family's area")
+    LANGUAGE = "language", _("We cannot serve the family's language")
+    ALREADY_CLIENT = "already_client", _("The family already gets help from us or elsewhere")
+    OTHER = "other", _("Other reason")
 
 
 class FamilyLanguage(models.TextChoices):
@@ -89,6 +106,19 @@ def is_handler(referral: Referral, user) -> bool:
 
 def is_coordinator(referral: Referral, user) -> bool:
     return user.is_active and user.has_perm("referrals.triage_referral")
+
+
+def is_handler_or_coordinator(referral: Referral, user) -> bool:
+    return is_handler(referral, user) or is_coordinator(referral, user)
+
+
+def may_claim(referral: Referral, user) -> bool:
+    """A worker of an organization whose services matched when the pool was opened."""
+    return (
+        user.is_active
+        and getattr(user, "is_worker", False)
+        and referral.pool_organizations.filter(pk=user.organization_id).exists()
+    )
 
 
 def is_referrer_or_coordinator(referral: Referral, user) -> bool:
@@ -209,11 +239,19 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         related_name="referrals_handled",
         verbose_name=_("worker"),
     )
+    pool_organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="pooled_referrals",
+        verbose_name=_("organizations that may claim"),
+        help_text=_("Whose services matched when the referral was opened for claims."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -277,12 +315,33 @@ class Referral(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.SUBMITTED, State.DECLINED],
+        source=[State.SUBMITTED, State.DECLINED, State.POOLED],
         target=State.ASSIGNED,
         permission=is_coordinator,
         conditions=[consent_allows_sharing],
     )
     def assign(self, organization: Organization) -> None:
+        self.organization = organization
+        self.handler = None
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.DECLINED],
+        target=State.POOLED,
+        permission=is_coordinator,
+        conditions=[consent_allows_sharing],
+    )
+    def open_pool(self) -> None:
+        """Matching organizations see the routing summary; the first to claim gets it."""
+
+    @transition(
+        field=state,
+        source=State.POOLED,
+        target=State.ASSIGNED,
+        permission=may_claim,
+        conditions=[consent_allows_sharing],
+    )
+    def claim(self, organization: Organization) -> None:
         self.organization = organization
         self.handler = None
 
@@ -305,12 +364,14 @@ class Referral(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.SUBMITTED, State.DECLINED],
+        source=[State.SUBMITTED, State.DECLINED, State.POOLED, State.ASSIGNED],
         target=State.RETURNED,
-        permission=is_coordinator,
+        permission=is_handler_or_coordinator,
     )
     def return_to_referrer(self) -> None:
+        """Ask the referrer for more information; an organization holding it lets go."""
         self.organization = None
+        self.handler = None
 
     @transition(field=state, source=State.ACCEPTED, target=State.SCHEDULED, permission=is_handler)
     def schedule(self) -> None:
@@ -381,6 +442,9 @@ class ReferralEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    reason_code = models.CharField(
+        _("reason code"), max_length=30, blank=True, choices=DeclineReason.choices
+    )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -393,11 +457,102 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["referral", "created_at"], name="event_referral_created")]
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    """One line of a person's in-app notification list; carries no personal data."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("State change")
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("referral"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    event = models.ForeignKey(
+        ReferralEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} #{self.referral_id}"
+
+
+class TimelinessFlag(models.Model):
+    """A referral that waited too long in a state; unique, so a second sweep notifies no one."""
+
+    class Kind(models.TextChoices):
+        NOT_ACCEPTED_REMINDER = (
+            "not_accepted_reminder",
+            _("Not accepted: reminder to the organization"),
+        )
+        NOT_ACCEPTED_ESCALATION = (
+            "not_accepted_escalation",
+            _("Not accepted: escalated to coordinators"),
+        )
+        NOT_ROUTED_ESCALATION = "not_routed_escalation", _("Not routed: escalated to coordinators")
+
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="timeliness_flags",
+        verbose_name=_("referral"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    state_changed_at = models.DateTimeField(
+        _("waiting since"), help_text=_("When the referral entered the state it waits in.")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    created_at = models.DateTimeField(_("flagged"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("timeliness flag")
+        verbose_name_plural = _("timeliness flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "kind", "state_changed_at"], name="unique_timeliness_flag"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.kind}"
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):

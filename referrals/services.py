@@ -7,43 +7,44 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import Consent
 from directory.models import Challenge, Mode, Organization
-from perhelinja.fsm import check_can_proceed, check_permission
+from perhelinja.fsm import TransitionRefused, check_can_proceed, check_permission
 
-from .models import WITHDRAWABLE_STATES, Referral, ReferralChild, ReferralEvent, State
+from . import routing
+from .models import (
+    WITHDRAWABLE_STATES,
+    DeclineReason,
+    Referral,
+    ReferralChild,
+    ReferralEvent,
+    State,
+)
 from .tasks import notify_referral_event
 from .validators import normalize_identity_code
 
 REFERRER_PERMS = ("view_referral", "change_referral")
 ORGANIZATION_PERMS = ("view_referral", "handle_referral")
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+AUTO_ASSIGN_NOTE = gettext_lazy(
+    "Assigned automatically: the only organization that meets every need."
+)
 CONTENT_FIELDS = (
     "contact_name", "contact_phone", "contact_email", "language", "language_other",
     "interpreter_needed", "identity_code", "target_group", "description", "preferred_times",
     "municipality",
 )  # fmt: skip
-
-
-def get_referral_for_user(user, pk: int) -> Referral:
-    """The referral if `user` may see its personal data, else 404 (its existence stays hidden)."""
-    referral = get_object_or_404(
-        Referral.objects.select_related("consent", "municipality", "organization", "target_group"),
-        pk=pk,
-    )
-    if not user.has_perm("referrals.view_referral", referral):
-        raise Http404
-    return referral
 
 
 def _apply_content(
@@ -129,15 +130,33 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _grant(organization: Organization, referral: Referral) -> None:
+    for perm in ORGANIZATION_PERMS:
+        assign_perm(f"referrals.{perm}", organization.group, referral)
+
+
+def _revoke(organization: Organization | None, referral: Referral) -> None:
+    if organization is not None:
+        for perm in ORGANIZATION_PERMS:
+            remove_perm(f"referrals.{perm}", organization.group, referral)
+
+
 def _run(
     referral: Referral,
     name: str,
     *,
     actor,
     reason: str = "",
+    reason_code: str = "",
     args: tuple = (),
     permission_checked: bool = False,
+    after: Callable[[Referral, Organization | None], None] | None = None,
 ) -> tuple[Referral, ReferralEvent]:
+    """Run one transition: permission → lock → transition → save → audit → notify on commit.
+
+    `after(locked, previous_organization)` runs inside the transaction, after the save, for
+    what must change together with the state (object permissions, the claim pool).
+    """
     if not permission_checked:
         check_permission(getattr(referral, name), actor)
     with transaction.atomic():
@@ -147,7 +166,10 @@ def _run(
         source = locked.state
         previous_organization = locked.organization
         method(*args)
+        locked.state_changed_at = timezone.now()
         locked.save()
+        if after is not None:
+            after(locked, previous_organization)
         event = ReferralEvent.objects.create(
             referral=locked,
             actor=actor,
@@ -155,6 +177,7 @@ def _run(
             from_state=source,
             to_state=locked.state,
             reason=reason,
+            reason_code=reason_code,
             organization=locked.organization or previous_organization,
         )
         notify_referral_event.delay_on_commit(event.pk)
@@ -162,7 +185,22 @@ def _run(
 
 
 def referral_submit(*, referral: Referral, actor) -> Referral:
-    return _run(referral, "submit", actor=actor)[0]
+    """Submit; with REFERRAL_AUTO_ASSIGN a single clear match is assigned at once."""
+    with transaction.atomic():
+        referral, _event = _run(referral, "submit", actor=actor)
+        if settings.REFERRAL_AUTO_ASSIGN:
+            match = routing.clear_match(routing.rank(referral))
+            if match is not None:
+                referral, _event = _run(
+                    referral,
+                    "assign",
+                    actor=None,
+                    permission_checked=True,
+                    reason=AUTO_ASSIGN_NOTE,
+                    args=(match.organization,),
+                    after=lambda r, _prev: _grant(r.organization, r),
+                )
+    return referral
 
 
 def referral_assign(
@@ -171,28 +209,60 @@ def referral_assign(
     """Route to `organization`: its workers' group gets the object permissions."""
     if not organization.is_active:
         raise ValidationError({"organization": _("This organization is not active.")})
-    referral, _event = _run(referral, "assign", actor=actor, reason=reason, args=(organization,))
-    for perm in ORGANIZATION_PERMS:
-        assign_perm(f"referrals.{perm}", organization.group, referral)
-    return referral
+    return _run(
+        referral, "assign", actor=actor, reason=reason, args=(organization,),
+        after=lambda r, _prev: _grant(organization, r),
+    )[0]  # fmt: skip
+
+
+def referral_open_pool(*, referral: Referral, actor, reason: str = "") -> Referral:
+    """Let every organization whose services match claim the referral; the first one gets it."""
+
+    def snapshot_candidates(locked: Referral, _prev) -> None:
+        candidates = routing.rank(locked)
+        if not candidates:
+            raise TransitionRefused([_("No organization's services match this referral.")])
+        locked.pool_organizations.set([c.organization for c in candidates])
+
+    return _run(referral, "open_pool", actor=actor, reason=reason, after=snapshot_candidates)[0]
+
+
+def referral_claim(*, referral: Referral, actor) -> Referral:
+    """A worker claims a pooled referral for their organization; exactly one claim wins."""
+    organization = actor.organization
+
+    def take(locked: Referral, _prev) -> None:
+        locked.pool_organizations.clear()
+        _grant(organization, locked)
+
+    return _run(referral, "claim", actor=actor, args=(organization,), after=take)[0]
 
 
 def referral_accept(*, referral: Referral, actor, reason: str = "") -> Referral:
     return _run(referral, "accept", actor=actor, reason=reason, args=(actor,))[0]
 
 
-def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
-    """Decline with a reason; the organization loses access to the family's data."""
-    reason = _require_reason(reason)
-    referral, event = _run(referral, "decline", actor=actor, reason=reason)
-    for perm in ORGANIZATION_PERMS:
-        remove_perm(f"referrals.{perm}", event.organization.group, referral)
-    return referral
+def referral_decline(
+    *, referral: Referral, actor, reason: str = "", reason_code: str = DeclineReason.OTHER
+) -> Referral:
+    """Decline with a reason from the list (and text for "other"); access goes with it."""
+    if reason_code not in DeclineReason.values:
+        raise ValidationError({"reason_code": _("Choose a reason from the list.")})
+    reason = (reason or "").strip()
+    if reason_code == DeclineReason.OTHER:
+        reason = _require_reason(reason)
+    return _run(
+        referral, "decline", actor=actor, reason=reason, reason_code=reason_code,
+        after=lambda r, previous: _revoke(previous, r),
+    )[0]  # fmt: skip
 
 
 def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
     """Send back to the referrer with a question; the reason is the question."""
-    return _run(referral, "return_to_referrer", actor=actor, reason=_require_reason(reason))[0]
+    return _run(
+        referral, "return_to_referrer", actor=actor, reason=_require_reason(reason),
+        after=lambda r, previous: (_revoke(previous, r), r.pool_organizations.clear()),
+    )[0]  # fmt: skip
 
 
 def referral_schedule(*, referral: Referral, actor, reason: str = "") -> Referral:

@@ -1,4 +1,4 @@
-"""Notifications about referral events. Tasks take ids and send no personal data."""
+"""Notifications and the timeliness sweep. Tasks take ids and send no personal data."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db import IntegrityError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from directory.models import Role
 
-# Who hears of each transition: the referrer, the organization's workers, the coordinators.
+# Who hears of each transition: the referrer, the organization's workers, the coordinators,
+# or the workers of the organizations a pooled referral may go to.
 AUDIENCE = {
     "submit": {"coordinators"},
     "assign": {"organization", "referrer"},
+    "open_pool": {"pool"},
+    "claim": {"referrer", "coordinators"},
     "accept": {"referrer"},
     "decline": {"coordinators", "referrer"},
     "return_to_referrer": {"referrer"},
@@ -27,33 +31,97 @@ AUDIENCE = {
 }
 
 
+def _users():
+    return get_user_model().objects.filter(is_active=True)
+
+
 def recipients(event) -> list:
-    """Active users with an email who should hear of `event`, never the one who acted."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    """Active users who should hear of `event`, never the one who acted."""
+    users = _users()
     audience = AUDIENCE.get(event.transition, set())
     found = []
     if "referrer" in audience:
         found += users.filter(pk=event.referral.referrer_id)
     if "organization" in audience and event.organization_id:
         found += users.filter(organization_id=event.organization_id, groups__name=Role.WORKER)
+    if "pool" in audience:
+        found += users.filter(
+            organization__in=event.referral.pool_organizations.all(), groups__name=Role.WORKER
+        )
     if "coordinators" in audience:
         found += users.filter(groups__name=Role.COORDINATOR)
     unique = {u.pk: u for u in found if u.pk != event.actor_id}
     return list(unique.values())
 
 
-@shared_task(acks_late=True)
-def notify_referral_event(event_id: int) -> int:
-    """Email the parties of one transition; returns how many messages were sent."""
-    from .models import ReferralEvent
+def deliver(users, *, referral_id: int, kind: str, event=None, template: str) -> int:
+    """Write the in-app notifications and email those with an address, each in their language."""
+    from .models import Notification
 
-    event = ReferralEvent.objects.select_related("referral").get(pk=event_id)
-    url = settings.SITE_URL.rstrip("/") + reverse("home")
+    Notification.objects.bulk_create(
+        Notification(user=u, referral_id=referral_id, kind=kind, event=event) for u in users
+    )
+    url = settings.SITE_URL.rstrip("/") + reverse("referrals:notifications")
     messages = []
-    for user in recipients(event):
+    for user in users:
+        if not user.email:
+            continue
         with translation.override(user.language):
-            context = {"event": event, "referral_id": event.referral_id, "url": url, "user": user}
-            subject = render_to_string("emails/referral_event_subject.txt", context).strip()
-            body = render_to_string("emails/referral_event_body.txt", context)
+            context = {"event": event, "referral_id": referral_id, "url": url, "user": user}
+            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+            body = render_to_string(f"emails/{template}_body.txt", context)
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def notify_referral_event(event_id: int) -> int:
+    """Tell the parties of one transition; returns how many emails were sent.
+
+    The notification rows and the emails go in one transaction: a failed send rolls the rows
+    back and the retry tries again; once the rows exist a redelivered task sends nothing.
+    """
+    from .models import Notification, ReferralEvent
+
+    event = ReferralEvent.objects.select_related("referral").get(pk=event_id)
+    if Notification.objects.filter(event=event).exists():
+        return 0
+    with transaction.atomic():
+        return deliver(
+            recipients(event), referral_id=event.referral_id, kind=Notification.Kind.EVENT,
+            event=event, template="referral_event",
+        )  # fmt: skip
+
+
+@shared_task
+def sweep_timeliness() -> int:
+    """Flag referrals that wait too long; each flag notifies once, however often this runs."""
+    from .timeliness import overdue
+
+    sent = 0
+    for referral, kind, organization in overdue(timezone.now()):
+        sent += _flag(referral, kind, organization)
+    return sent
+
+
+def _flag(referral, kind, organization) -> int:
+    from .models import Notification, TimelinessFlag
+
+    try:
+        with transaction.atomic():
+            TimelinessFlag.objects.create(
+                referral=referral, kind=kind, state_changed_at=referral.state_changed_at,
+                organization=organization,
+            )  # fmt: skip
+    except IntegrityError:
+        return 0  # flagged by an earlier run
+    if kind == TimelinessFlag.Kind.NOT_ACCEPTED_REMINDER:
+        users = _users().filter(organization=organization, groups__name=Role.WORKER)
+        notification_kind = Notification.Kind.REMINDER
+    else:
+        users = _users().filter(groups__name=Role.COORDINATOR)
+        notification_kind = Notification.Kind.ESCALATION
+    return deliver(
+        list(users), referral_id=referral.pk, kind=notification_kind,
+        template=f"timeliness_{kind}",
+    )  # fmt: skip

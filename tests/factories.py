@@ -158,6 +158,7 @@ def draft_referral(referrer: User | None = None, consent: Consent | None = None,
 PATHS = {
     State.DRAFT: [],
     State.SUBMITTED: ["submit"],
+    State.POOLED: ["submit", "open_pool"],
     State.ASSIGNED: ["submit", "assign"],
     State.ACCEPTED: ["submit", "assign", "accept"],
     State.SCHEDULED: ["submit", "assign", "accept", "schedule"],
@@ -179,6 +180,12 @@ class Cast:
         self.referrer = ProfessionalFactory()
         self.coordinator = CoordinatorFactory()
         self.handler = WorkerFactory(organization=self.organization)
+        # The organization's catalogue meets this cast's referrals, so routing finds it.
+        self.target_group = TargetGroupFactory()
+        self.challenge = ChallengeFactory()
+        service = ServiceFactory(organization=self.organization)
+        service.target_groups.add(self.target_group)
+        service.challenges.add(self.challenge)
 
     def run(self, referral: Referral, step: str) -> Referral:
         s = services
@@ -187,6 +194,8 @@ class Cast:
             "assign": lambda r: s.referral_assign(
                 referral=r, actor=self.coordinator, organization=self.organization
             ),
+            "open_pool": lambda r: s.referral_open_pool(referral=r, actor=self.coordinator),
+            "claim": lambda r: s.referral_claim(referral=r, actor=self.handler),
             "accept": lambda r: s.referral_accept(referral=r, actor=self.handler),
             "schedule": lambda r: s.referral_schedule(referral=r, actor=self.handler),
             "start_service": lambda r: s.referral_start_service(referral=r, actor=self.handler),
@@ -195,7 +204,7 @@ class Cast:
                 referral=r, actor=self.coordinator, reason="Mikä on perheen toive?"
             ),
             "decline": lambda r: s.referral_decline(
-                referral=r, actor=self.handler, reason="Ei kapasiteettia"
+                referral=r, actor=self.handler, reason_code="no_capacity", reason="Ei kapasiteettia"
             ),
             "cancel": lambda r: s.referral_cancel(
                 referral=r, actor=self.referrer, reason="Perhe sai apua muualta"
@@ -209,7 +218,9 @@ class Cast:
 
 def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral, Cast]:
     cast = cast or Cast()
-    referral = draft_referral(referrer=cast.referrer)
+    referral = draft_referral(
+        referrer=cast.referrer, target_group=cast.target_group, challenges=[cast.challenge]
+    )
     for step in PATHS[State(state)]:
         referral = cast.run(referral, step)
     assert referral.state == state

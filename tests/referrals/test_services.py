@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consent.services import consent_withdraw
 from perhelinja.fsm import TransitionRefused
-from referrals import services
+from referrals import selectors, services
 from referrals.models import Referral, ReferralEvent, State
 from tests.factories import (
     Cast,
@@ -118,10 +118,10 @@ def test_decline_without_a_reason_changes_nothing():
 
 def test_only_the_referrer_sees_a_draft():
     referral, cast = referral_in_state(State.DRAFT)
-    assert services.get_referral_for_user(cast.referrer, referral.pk) == referral
+    assert selectors.get_referral_for_user(cast.referrer, referral.pk) == referral
     for outsider in (ProfessionalFactory(), cast.handler, cast.coordinator):
         with pytest.raises(Http404):
-            services.get_referral_for_user(outsider, referral.pk)
+            selectors.get_referral_for_user(outsider, referral.pk)
 
 
 def test_assign_gives_the_organization_access_and_decline_takes_it_away():
@@ -130,14 +130,14 @@ def test_assign_gives_the_organization_access_and_decline_takes_it_away():
     services.referral_assign(
         referral=referral, actor=cast.coordinator, organization=cast.organization
     )
-    assert services.get_referral_for_user(colleague, referral.pk)
+    assert selectors.get_referral_for_user(colleague, referral.pk)
     services.referral_decline(referral=referral, actor=colleague, reason="Ei aikoja")
     with pytest.raises(Http404):
-        services.get_referral_for_user(colleague, referral.pk)
+        selectors.get_referral_for_user(colleague, referral.pk)
     other = OrganizationFactory()
     other_worker = WorkerFactory(organization=other)
     services.referral_assign(referral=referral, actor=cast.coordinator, organization=other)
-    assert services.get_referral_for_user(other_worker, referral.pk)
+    assert selectors.get_referral_for_user(other_worker, referral.pk)
     with pytest.raises(PermissionDenied):
         services.referral_accept(referral=referral, actor=colleague)
 

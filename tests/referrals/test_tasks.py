@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from referrals import services
 from referrals.models import ReferralEvent, State
@@ -54,6 +55,11 @@ def test_notification_is_written_in_the_recipients_language():
 
 @pytest.mark.django_db(transaction=True)
 def test_notifications_travel_through_a_real_worker_over_redis():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (SQLite's shared in-memory test database locks tables between "
+            "the worker thread and the test): set DATABASE_URL=postgres://..."
+        )
     if not redis_available():
         pytest.skip(f"needs Redis at {REDIS_URL}: start it with `redis-server --daemonize yes`")
     from celery.contrib.testing.worker import start_worker

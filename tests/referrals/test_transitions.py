@@ -25,15 +25,30 @@ NOT_TERMINAL = set(S) - {S.COMPLETED, S.CANCELLED, S.WITHDRAWN}
 EXPECTED = {
     # transition: (source states, roles allowed, target)
     "submit": ({S.DRAFT, S.RETURNED}, {"referrer"}, S.SUBMITTED),
-    "assign": ({S.SUBMITTED, S.DECLINED}, {"coordinator"}, S.ASSIGNED),
+    "assign": ({S.SUBMITTED, S.DECLINED, S.POOLED}, {"coordinator"}, S.ASSIGNED),
+    "open_pool": ({S.SUBMITTED, S.DECLINED}, {"coordinator"}, S.POOLED),
+    "claim": ({S.POOLED}, {"handler"}, S.ASSIGNED),
     "accept": ({S.ASSIGNED}, {"handler"}, S.ACCEPTED),
     "decline": ({S.ASSIGNED}, {"handler"}, S.DECLINED),
-    "return": ({S.SUBMITTED, S.DECLINED}, {"coordinator"}, S.RETURNED),
+    "return": (
+        {S.SUBMITTED, S.DECLINED, S.POOLED, S.ASSIGNED},
+        {"coordinator", "handler"},
+        S.RETURNED,
+    ),
     "schedule": ({S.ACCEPTED}, {"handler"}, S.SCHEDULED),
     "start_service": ({S.SCHEDULED}, {"handler"}, S.IN_SERVICE),
     "complete": ({S.ACCEPTED, S.SCHEDULED, S.IN_SERVICE}, {"handler"}, S.COMPLETED),
     "cancel": (
-        {S.DRAFT, S.SUBMITTED, S.RETURNED, S.ASSIGNED, S.DECLINED, S.ACCEPTED, S.SCHEDULED},
+        {
+            S.DRAFT,
+            S.SUBMITTED,
+            S.POOLED,
+            S.RETURNED,
+            S.ASSIGNED,
+            S.DECLINED,
+            S.ACCEPTED,
+            S.SCHEDULED,
+        },
         {"referrer", "coordinator"},
         S.CANCELLED,
     ),
@@ -48,6 +63,8 @@ def call(name, referral, actor, organization):
         kwargs["organization"] = organization
     if name in ("decline", "return", "cancel", "withdraw"):
         kwargs["reason"] = "Syy"
+    if name == "decline":
+        kwargs["reason_code"] = "other"
     return getattr(services, f"referral_{name}")(**kwargs)
 
 

@@ -47,25 +47,15 @@ PROFESSIONALS = [
 SWEDISH_FIRST = {"skargardens-familjeforum"}
 # The states the demo referrals end in, in turn, so every state is present several times.
 STATE_CYCLE = [
-    State.DRAFT,
+    State.DRAFT, State.SUBMITTED, State.ASSIGNED, State.ACCEPTED, State.SCHEDULED,
+    State.IN_SERVICE, State.COMPLETED, State.RETURNED, State.DECLINED, State.CANCELLED,
+    State.WITHDRAWN, State.COMPLETED, State.IN_SERVICE, State.ACCEPTED, State.POOLED,
     State.SUBMITTED,
-    State.ASSIGNED,
-    State.ACCEPTED,
-    State.SCHEDULED,
-    State.IN_SERVICE,
-    State.COMPLETED,
-    State.RETURNED,
-    State.DECLINED,
-    State.CANCELLED,
-    State.WITHDRAWN,
-    State.COMPLETED,
-    State.IN_SERVICE,
-    State.ACCEPTED,
-    State.SUBMITTED,
-]
+]  # fmt: skip
 PATHS = {
     State.DRAFT: [],
     State.SUBMITTED: ["submit"],
+    State.POOLED: ["submit", "open_pool"],
     State.ASSIGNED: ["submit", "assign"],
     State.ACCEPTED: ["submit", "assign", "accept"],
     State.SCHEDULED: ["submit", "assign", "accept", "schedule"],
@@ -297,9 +287,14 @@ class Command(BaseCommand):
                     actor=coordinator,
                     reason="Toivooko perhe tapaamista kotona vai vastaanotolla?",
                 )
+            elif step == "open_pool":
+                referral = s.referral_open_pool(referral=referral, actor=coordinator)
             elif step == "decline":
                 referral = s.referral_decline(
-                    referral=referral, actor=worker, reason="Ei vapaita aikoja tällä alueella."
+                    referral=referral,
+                    actor=worker,
+                    reason_code="no_capacity",
+                    reason="Ei vapaita aikoja tällä alueella.",
                 )
             elif step == "cancel":
                 referral = s.referral_cancel(

@@ -1,0 +1,197 @@
+"""Forms translate HTTP input into service arguments; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import GiverRole, Method, Scope
+from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
+
+from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
+
+REASON_MAX_LENGTH = 2000
+
+
+class ConsentForm(forms.Form):
+    given_by_role = forms.ChoiceField(
+        label=_("Who gave the consent"), choices=GiverRole.choices, widget=forms.RadioSelect
+    )
+    given_by_name = forms.CharField(label=_("Name of the person who gave consent"), max_length=200)
+    method = forms.ChoiceField(
+        label=_("How it was given"), choices=Method.choices, widget=forms.RadioSelect
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("The family agreed to"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The referral can be sent only if the family agreed to sharing it."),
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for one year."),
+    )
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value is None:
+            return None
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("The end date must be in the future."))
+        end = datetime.datetime.combine(value, datetime.time(23, 59))
+        return timezone.make_aware(end)
+
+
+class BirthYearsField(forms.CharField):
+    """Children by birth year only, typed as "2019, 2022"."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return []
+        years = []
+        this_year = timezone.localdate().year
+        for part in text.replace(";", ",").replace(" ", ",").split(","):
+            if not part:
+                continue
+            if not part.isdigit() or not (this_year - 30 <= int(part) <= this_year + 1):
+                raise forms.ValidationError(
+                    _("Give the children's birth years as four-digit years, e.g. 2019, 2022.")
+                )
+            years.append(int(part))
+        return sorted(years)
+
+
+class FamilyForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=FamilyLanguage.choices)
+    language_other = forms.CharField(label=_("Other language"), max_length=60, required=False)
+    interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    children_birth_years = BirthYearsField(
+        label=_("Children's birth years"), required=False, max_length=100,
+        help_text=_("Birth years only, separated by commas, e.g. 2019, 2022."),
+    )  # fmt: skip
+    identity_code = forms.CharField(
+        label=_("Personal identity code"), max_length=11, required=False,
+        help_text=_("Optional. Only when the receiving organization needs it."),
+    )  # fmt: skip
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all()
+    )
+    target_group = forms.ModelChoiceField(
+        label=_("Target group"), queryset=TargetGroup.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    challenges = forms.ModelMultipleChoiceField(
+        label=_("Challenges"), queryset=Challenge.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("Description of the situation"), max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the family hopes for. Write only what the organization needs."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("contact_phone") or data.get("contact_email")):
+            self.add_error("contact_phone", _("Give a phone number or an email address."))
+        if data.get("language") == FamilyLanguage.OTHER and not data.get("language_other"):
+            self.add_error("language_other", _("Name the language."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {
+            **{k: v for k, v in data.items() if k not in ("challenges", "children_birth_years")},
+            "challenges": data["challenges"],
+            "children_birth_years": data["children_birth_years"],
+        }
+
+    @classmethod
+    def initial_from(cls, referral) -> dict:
+        return {
+            "contact_name": referral.contact_name,
+            "contact_phone": referral.contact_phone,
+            "contact_email": referral.contact_email,
+            "language": referral.language,
+            "language_other": referral.language_other,
+            "interpreter_needed": referral.interpreter_needed,
+            "children_birth_years": ", ".join(str(c.birth_year) for c in referral.children.all()),
+            "identity_code": referral.identity_code,
+            "municipality": referral.municipality_id,
+            "target_group": referral.target_group_id,
+            "challenges": list(referral.challenges.values_list("pk", flat=True)),
+            "description": referral.description,
+        }
+
+
+class PreferencesForm(forms.Form):
+    modes = forms.ModelMultipleChoiceField(
+        label=_("Preferred ways to meet"), queryset=Mode.objects.all(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )  # fmt: skip
+    preferred_times = forms.CharField(
+        label=_("Preferred times"), max_length=200, required=False,
+        help_text=_("For example: weekday afternoons, not on Mondays."),
+    )  # fmt: skip
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QuestionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Question to the referrer"), max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class NoteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note (optional)"), max_length=REASON_MAX_LENGTH, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class DeclineForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Explanation"), max_length=REASON_MAX_LENGTH, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is “Other reason”."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason_code") == DeclineReason.OTHER and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason."))
+        return data
+
+
+class AssignForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
+    )
+    reason = forms.CharField(
+        label=_("Note to the organization (optional)"), max_length=REASON_MAX_LENGTH,
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
+    )

@@ -1,0 +1,351 @@
+"""Views translate HTTP into one service call each; permission rules live in the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consent.services import consent_record
+from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+
+from . import routing, selectors, services
+from .forms import (
+    AssignForm,
+    ConsentForm,
+    DeclineForm,
+    FamilyForm,
+    NoteForm,
+    PreferencesForm,
+    QuestionForm,
+    ReasonForm,
+    StateFilterForm,
+)
+from .models import Notification, Referral, State
+
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+def _professional(request) -> None:
+    if not request.user.is_professional:
+        raise Http404
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the professional's referrals ------------------------------------------------------------
+
+
+@login_required
+def my_referrals(request):
+    _professional(request)
+    filters = StateFilterForm(request.GET or None)
+    state = filters.cleaned_data["state"] if filters.is_valid() else ""
+    referrals = selectors.referrals_of_referrer(request.user, state)
+    template = "referrals/_my_list.html" if request.htmx else "referrals/my_referrals.html"
+    return render(request, template, {"referrals": referrals, "filters": filters})
+
+
+@login_required
+def referral_new(request):
+    """Step 1: the family's consent. A draft exists from here on, so nothing is lost."""
+    _professional(request)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = consent_record(
+                actor=request.user, given_by_role=data["given_by_role"],
+                given_by_name=data["given_by_name"], method=data["method"],
+                scopes=data["scopes"], valid_until=data["valid_until"],
+            )  # fmt: skip
+            referral = services.referral_create(actor=request.user, consent=consent)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("referrals:family", pk=referral.pk)
+    return render(request, "referrals/wizard_consent.html", {"form": form, "step": 1})
+
+
+def _editable(request, pk: int) -> Referral:
+    referral = selectors.get_referral_for_user(request.user, pk)
+    if referral.referrer_id != request.user.pk or referral.state not in EDITABLE:
+        raise Http404
+    return referral
+
+
+@login_required
+def referral_family(request, pk: int):
+    """Step 2: the family and the concern."""
+    referral = _editable(request, pk)
+    form = FamilyForm(request.POST or None, initial=FamilyForm.initial_from(referral))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update(referral=referral, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("referrals:preferences", pk=referral.pk)
+    context = {"form": form, "referral": referral, "step": 2}
+    return render(request, "referrals/wizard_family.html", context)
+
+
+@login_required
+def referral_preferences(request, pk: int):
+    """Step 3: how and when the family would like to meet."""
+    referral = _editable(request, pk)
+    initial = {
+        "modes": list(referral.preferred_modes.values_list("pk", flat=True)),
+        "preferred_times": referral.preferred_times,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.referral_update(
+            referral=referral, actor=request.user, modes=form.cleaned_data["modes"],
+            preferred_times=form.cleaned_data["preferred_times"],
+        )  # fmt: skip
+        return redirect("referrals:review", pk=referral.pk)
+    context = {"form": form, "referral": referral, "step": 3}
+    return render(request, "referrals/wizard_preferences.html", context)
+
+
+@login_required
+def referral_review(request, pk: int):
+    """Step 4: read it through, then submit."""
+    referral = _editable(request, pk)
+    missing = refusal_reasons(referral.submit)
+    if request.method == "POST":
+        try:
+            referral = services.referral_submit(referral=referral, actor=request.user)
+        except TransitionRefused as exc:
+            missing = exc.messages
+        else:
+            messages.success(request, _("The referral was sent."))
+            return redirect("referrals:detail", pk=referral.pk)
+    context = {"referral": referral, "missing": missing, "step": 4}
+    return render(request, "referrals/wizard_review.html", context)
+
+
+# --- one referral, for its referrer and the organization holding it --------------------------
+
+PARTY_ACTIONS = {
+    # action: (form, service call)
+    "accept": (NoteForm, lambda r, u, d: services.referral_accept(referral=r, actor=u, **d)),
+    "decline": (DeclineForm, lambda r, u, d: services.referral_decline(referral=r, actor=u, **d)),
+    "return": (QuestionForm, lambda r, u, d: services.referral_return(referral=r, actor=u, **d)),
+    "cancel": (ReasonForm, lambda r, u, d: services.referral_cancel(referral=r, actor=u, **d)),
+}
+TRANSITION_OF = {
+    "accept": "accept", "decline": "decline", "return": "return_to_referrer", "cancel": "cancel",
+    "assign": "assign", "open_pool": "open_pool", "claim": "claim",
+}  # fmt: skip
+
+
+def _actions(referral: Referral, user, names) -> dict:
+    """The actions this user may take now, each with an empty form."""
+    found = {}
+    for name in names:
+        method = getattr(referral, TRANSITION_OF[name])
+        if may_run(method, user) and not refusal_reasons(method):
+            found[name] = PARTY_ACTIONS.get(name, (None,))[0]
+    return found
+
+
+def _detail_context(request, referral: Referral, bound: dict | None = None) -> dict:
+    user = request.user
+    actions = _actions(referral, user, PARTY_ACTIONS)
+    forms = {name: (form_class() if form_class else None) for name, form_class in actions.items()}
+    forms.update(bound or {})
+    is_referrer = referral.referrer_id == user.pk
+    return {
+        "referral": referral,
+        "forms": forms,
+        "is_referrer": is_referrer,
+        "editable": is_referrer and referral.state in EDITABLE,
+        "timeline": selectors.timeline(referral, for_referrer=is_referrer),
+    }
+
+
+@login_required
+def referral_detail(request, pk: int):
+    referral = selectors.get_referral_for_user(request.user, pk)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+def _perform(request, referral, call, form, redirect_to, rerender):
+    if not form.is_valid():
+        return rerender(form)
+    try:
+        call(referral, request.user, form.cleaned_data)
+    except PermissionDenied:
+        raise
+    except TransitionRefused as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect_to
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return rerender(form)
+    return None
+
+
+@require_POST
+@login_required
+def referral_action(request, pk: int, action: str):
+    referral = selectors.get_referral_for_user(request.user, pk)
+    if action not in PARTY_ACTIONS:
+        raise Http404
+    form_class, call = PARTY_ACTIONS[action]
+    form = form_class(request.POST)
+
+    def rerender(bound):
+        context = _detail_context(request, referral, {action: bound})
+        return render(request, "referrals/detail.html", context, status=400)
+
+    failed = _perform(request, referral, call, form, redirect("referrals:detail", pk=pk), rerender)
+    if failed is not None:
+        return failed
+    messages.success(request, _("Saved."))
+    if request.user.has_perm("referrals.view_referral", Referral.objects.get(pk=pk)):
+        return redirect("referrals:detail", pk=pk)
+    return redirect("referrals:inbox" if request.user.is_worker else "home")
+
+
+# --- coordinators ------------------------------------------------------------------------------
+
+
+def _coordinator(request) -> None:
+    if not request.user.has_perm("referrals.triage_referral"):
+        raise Http404
+
+
+@login_required
+def triage(request):
+    _coordinator(request)
+    return render(request, "referrals/triage.html", {"referrals": selectors.triage_queue()})
+
+
+TRIAGE_ACTIONS = {
+    "assign": (
+        AssignForm, lambda r, u, d: services.referral_assign(referral=r, actor=u, **d)
+    ),
+    "open_pool": (
+        NoteForm, lambda r, u, d: services.referral_open_pool(referral=r, actor=u, **d)
+    ),
+    "return": (QuestionForm, lambda r, u, d: services.referral_return(referral=r, actor=u, **d)),
+    "cancel": (ReasonForm, lambda r, u, d: services.referral_cancel(referral=r, actor=u, **d)),
+}  # fmt: skip
+
+
+def _triage_context(request, referral, bound=None):
+    candidates = (
+        routing.rank(referral)
+        if referral.state in (State.SUBMITTED, State.DECLINED, State.POOLED)
+        else []
+    )
+    forms = {}
+    for name, (form_class, _call) in TRIAGE_ACTIONS.items():
+        method = getattr(referral, TRANSITION_OF.get(name, name))
+        if may_run(method, request.user) and not refusal_reasons(method):
+            forms[name] = form_class(
+                initial={"organization": candidates[0].organization.pk}
+                if candidates and name == "assign"
+                else None
+            )
+    forms.update(bound or {})
+    return {
+        "referral": referral,
+        "candidates": candidates,
+        "clear_match": routing.clear_match(candidates),
+        "forms": forms,
+        "waiting_since": referral.state_changed_at,
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def triage_detail(request, pk: int):
+    _coordinator(request)
+    referral = selectors.get_referral_for_triage(request.user, pk)
+    return render(request, "referrals/triage_detail.html", _triage_context(request, referral))
+
+
+@require_POST
+@login_required
+def triage_action(request, pk: int, action: str):
+    _coordinator(request)
+    referral = selectors.get_referral_for_triage(request.user, pk)
+    if action not in TRIAGE_ACTIONS:
+        raise Http404
+    form_class, call = TRIAGE_ACTIONS[action]
+    form = form_class(request.POST)
+
+    def rerender(bound):
+        context = _triage_context(request, referral, {action: bound})
+        return render(request, "referrals/triage_detail.html", context, status=400)
+
+    failed = _perform(
+        request, referral, call, form, redirect("referrals:triage_detail", pk=pk), rerender
+    )
+    if failed is not None:
+        return failed
+    messages.success(request, _("Saved."))
+    return redirect("referrals:triage")
+
+
+# --- organization workers ----------------------------------------------------------------------
+
+
+@login_required
+def worker_inbox(request):
+    if not request.user.is_worker:
+        raise Http404
+    context = {
+        "inbox": selectors.inbox(request.user),
+        "clients": selectors.clients(request.user),
+        "pool": selectors.claim_pool(request.user),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+@login_required
+def pool_detail(request, pk: int):
+    referral = selectors.get_pooled_referral_for_user(request.user, pk)
+    return render(request, "referrals/pool_detail.html", {"referral": referral})
+
+
+@require_POST
+@login_required
+def pool_claim(request, pk: int):
+    referral = selectors.get_pooled_referral_for_user(request.user, pk)
+    try:
+        services.referral_claim(referral=referral, actor=request.user)
+    except TransitionRefused as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("referrals:inbox")
+    messages.success(request, _("The referral is now your organization's."))
+    return redirect("referrals:detail", pk=pk)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    items = list(Notification.objects.filter(user=request.user).select_related("event")[:100])
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "referrals/notifications.html", {"items": items, "unread": set(unread)})

@@ -64,3 +64,42 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state():
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         stale.save()
     assert Referral.objects.get(pk=referral.pk).state == State.ACCEPTED
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_organizations_claiming_at_once_exactly_one_gets_it():
+    from tests.factories import ServiceFactory
+
+    referral, cast = referral_in_state(State.POOLED)
+    rival = WorkerFactory()
+    rival_service = ServiceFactory(organization=rival.organization)
+    rival_service.challenges.add(cast.challenge)
+    referral.pool_organizations.add(rival.organization)
+    workers = [cast.handler, rival]
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def claim(worker):
+        try:
+            barrier.wait(timeout=10)
+            services.referral_claim(referral=Referral.objects.get(pk=referral.pk), actor=worker)
+            results[worker.username] = "claimed"
+        except TransitionRefused as exc:
+            results[worker.username] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert list(results.values()).count("claimed") == 1, results
+    referral.refresh_from_db()
+    winner = next(w for w in workers if results[w.username] == "claimed")
+    loser = next(w for w in workers if w != winner)
+    assert referral.state == State.ASSIGNED
+    assert referral.organization == winner.organization
+    assert winner.has_perm("referrals.view_referral", referral)
+    assert not loser.has_perm("referrals.view_referral", referral)

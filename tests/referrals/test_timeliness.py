@@ -1,0 +1,86 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from referrals.models import Notification, Referral, State, TimelinessFlag
+from referrals.tasks import sweep_timeliness
+from referrals.timeliness import is_working_day, overdue, working_days_between
+from tests.factories import WorkerFactory, referral_in_state
+
+HKI = ZoneInfo("Europe/Helsinki")
+
+
+def at(y, m, d, h=10):
+    return datetime.datetime(y, m, d, h, tzinfo=HKI)
+
+
+def test_weekends_and_finnish_holidays_are_not_working_days():
+    assert is_working_day(datetime.date(2026, 12, 4))  # Friday
+    assert not is_working_day(datetime.date(2026, 12, 5))  # Saturday
+    assert not is_working_day(datetime.date(2026, 12, 6))  # Independence Day (a Sunday)
+    assert not is_working_day(datetime.date(2026, 12, 24))  # Christmas Eve
+    assert not is_working_day(datetime.date(2026, 6, 19))  # Midsummer Eve
+    assert not is_working_day(datetime.date(2027, 1, 6))  # Epiphany
+
+
+def test_working_days_skip_the_christmas_holidays():
+    # Wed 23 Dec → Mon 28 Dec: 24, 25, 26 are holidays, 27 a Sunday: one working day.
+    assert working_days_between(at(2026, 12, 23), at(2026, 12, 28)) == 1
+    assert working_days_between(at(2026, 11, 30), at(2026, 12, 3)) == 3
+
+
+def _waiting(state, since, cast=None):
+    referral, cast = referral_in_state(state, cast)
+    Referral.objects.filter(pk=referral.pk).update(state_changed_at=since)
+    referral.refresh_from_db()
+    return referral, cast
+
+
+@pytest.mark.django_db
+def test_assigned_referral_gets_a_reminder_then_an_escalation():
+    referral, cast = _waiting(State.ASSIGNED, at(2026, 11, 30))  # Monday
+    assert [k for _r, k, _o in overdue(at(2026, 12, 2))] == []  # 2 working days
+    assert [k for _r, k, _o in overdue(at(2026, 12, 3))] == ["not_accepted_reminder"]
+    kinds = [k for _r, k, _o in overdue(at(2026, 12, 8))]  # 5 working days (6 Dec a Sunday)
+    assert kinds == ["not_accepted_reminder", "not_accepted_escalation"]
+
+
+@pytest.mark.django_db
+def test_submitted_referral_not_routed_escalates_after_two_working_days():
+    _waiting(State.SUBMITTED, at(2026, 12, 4))  # Friday
+    assert list(overdue(at(2026, 12, 7))) == []  # Monday: one working day
+    assert [k for _r, k, _o in overdue(at(2026, 12, 8))] == ["not_routed_escalation"]
+
+
+@pytest.mark.django_db
+def test_the_sweep_notifies_once_however_often_it_runs(settings, monkeypatch):
+    referral, cast = _waiting(
+        State.ASSIGNED, datetime.datetime.now(HKI) - datetime.timedelta(days=30)
+    )
+    colleague = WorkerFactory(organization=cast.organization)
+    mail.outbox.clear()
+    first = sweep_timeliness()
+    second = sweep_timeliness()
+    assert first > 0 and second == 0
+    assert TimelinessFlag.objects.filter(referral=referral).count() == 2
+    reminders = Notification.objects.filter(referral=referral, kind="reminder")
+    assert set(reminders.values_list("user", flat=True)) == {cast.handler.pk, colleague.pk}
+    escalations = Notification.objects.filter(referral=referral, kind="escalation")
+    assert list(escalations.values_list("user", flat=True)) == [cast.coordinator.pk]
+    for message in mail.outbox:
+        assert referral.contact_name not in message.body
+
+
+@pytest.mark.django_db
+def test_a_referral_assigned_again_can_be_flagged_again():
+    referral, cast = _waiting(
+        State.ASSIGNED, datetime.datetime.now(HKI) - datetime.timedelta(days=30)
+    )
+    sweep_timeliness()
+    Referral.objects.filter(pk=referral.pk).update(
+        state_changed_at=datetime.datetime.now(HKI) - datetime.timedelta(days=20)
+    )
+    sweep_timeliness()
+    assert TimelinessFlag.objects.filter(referral=referral).count() == 4

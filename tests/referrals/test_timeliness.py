@@ -40,7 +40,7 @@ def _waiting(state, since, cast=None):
 
 @pytest.mark.django_db
 def test_assigned_referral_gets_a_reminder_then_an_escalation():
-    referral, cast = _waiting(State.ASSIGNED, at(2026, 11, 30))  # Monday
+    _waiting(State.ASSIGNED, at(2026, 11, 30))  # Monday
     assert [k for _r, k, _o in overdue(at(2026, 12, 2))] == []  # 2 working days
     assert [k for _r, k, _o in overdue(at(2026, 12, 3))] == ["not_accepted_reminder"]
     kinds = [k for _r, k, _o in overdue(at(2026, 12, 8))]  # 5 working days (6 Dec a Sunday)
@@ -75,7 +75,7 @@ def test_the_sweep_notifies_once_however_often_it_runs(settings, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_referral_assigned_again_can_be_flagged_again():
-    referral, cast = _waiting(
+    referral, _cast = _waiting(
         State.ASSIGNED, datetime.datetime.now(HKI) - datetime.timedelta(days=30)
     )
     sweep_timeliness()

@@ -9,9 +9,9 @@ admin.site.site_title = "Perhelinja"
 
 urlpatterns = [
     path("", directory_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", directory_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", directory_views.set_language, name="set_language"),
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
     path("admin/", admin.site.urls),

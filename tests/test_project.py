@@ -133,3 +133,17 @@ def test_home_lists_do_not_grow_queries_with_the_data(demo, client, django_asser
     client.force_login(User.objects.get(username="pro.turku"))
     with django_assert_max_num_queries(10):
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_login_shows_the_persons_language_and_a_switch_is_remembered(client, settings):
+    from tests.factories import WorkerFactory
+
+    worker = WorkerFactory(language="sv")
+    response = client.post(
+        reverse("login"), {"username": worker.username, "password": "secret-pass-123"}
+    )
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sv"
+    client.post(reverse("set_language"), {"language": "fi", "next": "/"})
+    worker.refresh_from_db()
+    assert worker.language == "fi"

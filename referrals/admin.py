@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Referral, ReferralChild, ReferralEvent
+from .models import Notification, Referral, ReferralChild, ReferralEvent, TimelinessFlag
 
 
 class ReferralEventInline(admin.TabularInline):
@@ -60,3 +60,27 @@ class ReferralEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the system only; kept visible for superusers who investigate."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "referral", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "referral"]
+
+
+@admin.register(TimelinessFlag)
+class TimelinessFlagAdmin(ReadOnlyAdmin):
+    list_display = ["referral", "kind", "organization", "state_changed_at", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["referral", "organization"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from perhelinja.admin import ReadOnlyAdmin
+
 from .models import Notification, Referral, ReferralChild, ReferralEvent, TimelinessFlag
 
 
@@ -26,7 +28,7 @@ class ReferralChildInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnlyAdmin):
     """Read-only inspection for superusers; every change goes through the state machine."""
 
     list_display = ["__str__", "state", "municipality", "organization", "submitted_at"]
@@ -36,40 +38,12 @@ class ReferralAdmin(admin.ModelAdmin):
     inlines = [ReferralChildInline, ReferralEventInline]
     exclude = ["identity_code"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReferralEvent)
-class ReferralEventAdmin(admin.ModelAdmin):
+class ReferralEventAdmin(ReadOnlyAdmin):
     list_display = ["referral", "transition", "from_state", "to_state", "actor", "created_at"]
     list_filter = ["transition", "to_state"]
     list_select_related = ["referral", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the system only; kept visible for superusers who investigate."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

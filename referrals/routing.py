@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory.models import Availability, LanguageCode, ModeCode, Organization, Service
 
@@ -130,9 +131,10 @@ def _score(candidate, referral, challenges, modes, language, max_load) -> None:
         reasons.append(Reason(_("Offers a preferred way to meet"), MODE_POINTS))
     if max_load:
         penalty = -round(LOAD_PENALTY_MAX * candidate.open_load / max_load)
-        reasons.append(
-            Reason(_("%(count)s referrals open now") % {"count": candidate.open_load}, penalty)
+        text = ngettext(
+            "%(count)s referral open now", "%(count)s referrals open now", candidate.open_load
         )
+        reasons.append(Reason(text % {"count": candidate.open_load}, penalty))
     candidate.complete = (
         covered == len(challenges)
         and has_group

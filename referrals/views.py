@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -75,7 +76,8 @@ def referral_new(request):
             _form_errors(form, exc)
         else:
             return redirect("referrals:family", pk=referral.pk)
-    return render(request, "referrals/wizard_consent.html", {"form": form, "step": 1})
+    context = {"form": form, "step": 1, "step_title": _("The family's consent")}
+    return render(request, "referrals/wizard_step.html", context)
 
 
 def _editable(request, pk: int) -> Referral:
@@ -97,8 +99,10 @@ def referral_family(request, pk: int):
             _form_errors(form, exc)
         else:
             return redirect("referrals:preferences", pk=referral.pk)
-    context = {"form": form, "referral": referral, "step": 2}
-    return render(request, "referrals/wizard_family.html", context)
+    context = {
+        "form": form, "referral": referral, "step": 2, "step_title": _("Family and concern")
+    }  # fmt: skip
+    return render(request, "referrals/wizard_step.html", context)
 
 
 @login_required
@@ -116,8 +120,11 @@ def referral_preferences(request, pk: int):
             preferred_times=form.cleaned_data["preferred_times"],
         )  # fmt: skip
         return redirect("referrals:review", pk=referral.pk)
-    context = {"form": form, "referral": referral, "step": 3}
-    return render(request, "referrals/wizard_preferences.html", context)
+    context = {
+        "form": form, "referral": referral, "step": 3, "step_title": _("Ways and times"),
+        "back_url": reverse("referrals:family", args=[referral.pk]),
+    }  # fmt: skip
+    return render(request, "referrals/wizard_step.html", context)
 
 
 @login_required

@@ -296,3 +296,30 @@ def referrals_withdraw_for_consent(*, consent: Consent, actor, reason: str) -> l
         _run(r, "withdraw", actor=actor, reason=reason, permission_checked=True)[0]
         for r in consent.referrals.filter(state__in=WITHDRAWABLE_STATES)
     ]
+
+
+def referral_onward(*, source: Referral, organization: Organization, actor) -> Referral:
+    """Continue the family's help at another organization under the same consent.
+
+    Called from the outcome report, which has checked that the consent covers sharing; the new
+    referral keeps the original referrer, who sees it come back like any other.
+    """
+    onward = Referral(
+        consent=source.consent, referrer=source.referrer, referrer_unit=source.referrer_unit
+    )
+    _apply_content(
+        onward,
+        {name: getattr(source, name) for name in CONTENT_FIELDS},
+        challenges=source.challenges.all(),
+        modes=source.preferred_modes.all(),
+        children_birth_years=[c.birth_year for c in source.children.all()],
+    )
+    for perm in REFERRER_PERMS:
+        assign_perm(f"referrals.{perm}", source.referrer, onward)
+    note = _("Onward from referral #%(pk)s") % {"pk": source.pk}
+    onward, _event = _run(onward, "submit", actor=actor, reason=note, permission_checked=True)
+    onward, _event = _run(
+        onward, "assign", actor=actor, reason=note, args=(organization,),
+        permission_checked=True, after=lambda r, _prev: _grant(organization, r),
+    )  # fmt: skip
+    return onward

@@ -1,0 +1,415 @@
+"""Shifts, booking, the appointment state machine, the family's link and the outcome report.
+
+Transitions follow the referrals' order: check permission → atomic() and lock → transition →
+save → audit row → messages on commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consent.models import Scope
+from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from perhelinja.fsm import TransitionRefused, check_can_proceed, check_permission
+from referrals import services as referral_services
+from referrals.models import Referral
+from referrals.models import State as ReferralState
+
+from .models import (
+    ACTIVE_STATES,
+    UPCOMING_STATES,
+    Appointment,
+    AppointmentEvent,
+    AppointmentState,
+    NextStep,
+    OutcomeReport,
+    ServiceGiven,
+    Shift,
+    Slot,
+    SlotOffer,
+)
+from .tasks import send_appointment_message
+
+SLOT_HORIZON_DAYS = 180
+BOOKABLE_REFERRAL_STATES = (
+    ReferralState.ACCEPTED,
+    ReferralState.SCHEDULED,
+    ReferralState.IN_SERVICE,
+)
+OFFER_SALT = "appointments.slot-offer"
+
+
+class SlotUnavailable(TransitionRefused):
+    """The slot was taken (or cancelled) first; carries free alternatives to offer instead."""
+
+    def __init__(self, messages: list[str], alternatives: list[Slot]):
+        super().__init__(messages)
+        self.alternatives = alternatives
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _is_worker_of(user, organization_id: int) -> bool:
+    return (
+        user.is_active
+        and getattr(user, "is_worker", False)
+        and (user.organization_id == organization_id)
+    )
+
+
+def get_appointment_for_user(user, pk: int) -> Appointment:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("referral", "slot", "site", "organization", "worker"),
+        pk=pk,
+    )
+    if not _is_worker_of(user, appointment.organization_id):
+        raise Http404
+    return appointment
+
+
+def free_slots(organization: Organization, *, after: datetime.datetime | None = None) -> QuerySet:
+    """Future slots of the organization that no active appointment holds."""
+    taken = Appointment.objects.filter(slot=OuterRef("pk"), state__in=ACTIVE_STATES)
+    return (
+        Slot.objects.filter(
+            organization=organization, cancelled=False, starts_at__gt=after or timezone.now()
+        )
+        .exclude(Exists(taken))
+        .select_related("shift__site", "worker")
+        .order_by("starts_at")
+    )
+
+
+# --- shifts ----------------------------------------------------------------------------------
+
+
+def shift_create(
+    *,
+    actor,
+    worker,
+    mode: ModeCode | str,
+    first_day: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    site: ReceptionSite | None = None,
+    rrule: str = "",
+    repeat_until: datetime.date | None = None,
+    slot_minutes: int = 45,
+    buffer_minutes: int = 15,
+) -> Shift:
+    """A shift for a worker of the actor's own organization, with its slots."""
+    if not (_is_worker_of(actor, worker.organization_id) and worker.is_worker):
+        raise PermissionDenied(_("You can plan shifts only for your own organization."))
+    if rrule:
+        if repeat_until is None:
+            raise ValidationError({"repeat_until": _("A repeating shift needs an end date.")})
+        try:
+            rrulestr(rrule, dtstart=datetime.datetime.combine(first_day, start_time))
+        except (ValueError, TypeError):
+            raise ValidationError({"rrule": _("This repeat rule is not valid.")}) from None
+    shift = Shift(
+        organization_id=worker.organization_id, worker=worker, mode=mode, site=site,
+        first_day=first_day, start_time=start_time, end_time=end_time, rrule=rrule,
+        repeat_until=repeat_until, slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
+    )  # fmt: skip
+    if mode == ModeCode.RECEPTION and site is None:
+        raise ValidationError({"site": _("A reception visit needs a reception site.")})
+    shift.full_clean()
+    horizon = timezone.localdate() + datetime.timedelta(days=SLOT_HORIZON_DAYS)
+    with transaction.atomic():
+        shift.save()
+        Slot.objects.bulk_create(
+            Slot(
+                shift=shift,
+                worker=worker,
+                organization_id=shift.organization_id,
+                starts_at=start,
+                ends_at=end,
+            )
+            for day in shift.days(until=horizon)
+            for start, end in shift.slot_times(day)
+        )
+    return shift
+
+
+def shift_cancel(*, shift: Shift, actor, reason: str) -> Shift:
+    """Cancel a shift: its booked appointments are cancelled, flagged for rebooking and the
+    families told."""
+    if not _is_worker_of(actor, shift.organization_id):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    with transaction.atomic():
+        locked = Shift.objects.select_for_update().get(pk=shift.pk)
+        if locked.cancelled_at:
+            raise ValidationError(_("This shift is already cancelled."))
+        locked.cancelled_at = timezone.now()
+        locked.cancel_reason = reason
+        locked.save(update_fields=["cancelled_at", "cancel_reason"])
+        locked.slots.update(cancelled=True)
+        upcoming = Appointment.objects.filter(slot__shift=locked, state__in=UPCOMING_STATES)
+        for appointment in upcoming:
+            _run(appointment, "cancel_by_organization", actor=actor, reason=reason,
+                 rebook=True)  # fmt: skip
+    return locked
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+
+def _alternatives(slot: Slot) -> list[Slot]:
+    return list(free_slots(slot.organization).exclude(pk=slot.pk)[:5])
+
+
+def appointment_book(
+    *,
+    referral: Referral,
+    slot: Slot,
+    actor,
+    rescheduled_from: Appointment | None = None,
+    via_family_link: bool = False,
+    confirmed: bool = False,
+) -> Appointment:
+    """Book `slot` for `referral`. Of two bookings racing for one slot (or for overlapping
+    times of one worker), exactly one wins; the other gets SlotUnavailable with alternatives."""
+    if not via_family_link and not (
+        _is_worker_of(actor, slot.organization_id)
+        and actor.has_perm("referrals.handle_referral", referral)
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if referral.organization_id != slot.organization_id:
+        raise ValidationError(_("The slot belongs to another organization."))
+    with transaction.atomic():
+        slot = Slot.objects.select_for_update().select_related("shift").get(pk=slot.pk)
+        locked_referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked_referral.state not in BOOKABLE_REFERRAL_STATES:
+            raise TransitionRefused([_("The referral must be accepted before booking.")])
+        if slot.cancelled or slot.starts_at <= timezone.now():
+            raise SlotUnavailable([_("This time is no longer available.")], _alternatives(slot))
+        overlapping = Appointment.objects.filter(
+            worker=slot.worker, state__in=ACTIVE_STATES,
+            starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at,
+        )  # fmt: skip
+        if overlapping.exists():
+            raise SlotUnavailable(
+                [_("Someone else booked this time a moment ago.")], _alternatives(slot)
+            )
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    referral=locked_referral, slot=slot, worker=slot.worker,
+                    organization_id=slot.organization_id, starts_at=slot.starts_at,
+                    ends_at=slot.ends_at, mode=slot.shift.mode, site=slot.shift.site,
+                    rescheduled_from=rescheduled_from,
+                )  # fmt: skip
+        except IntegrityError:
+            # The database refused: a concurrent booking won between the check and the insert.
+            raise SlotUnavailable(
+                [_("Someone else booked this time a moment ago.")], _alternatives(slot)
+            ) from None
+        AppointmentEvent.objects.create(
+            appointment=appointment, actor=None if via_family_link else actor,
+            via_family_link=via_family_link, transition="book", from_state="",
+            to_state=AppointmentState.BOOKED,
+        )  # fmt: skip
+        if locked_referral.state == ReferralState.ACCEPTED:
+            referral_services.referral_schedule(
+                referral=locked_referral,
+                actor=actor if not via_family_link else locked_referral.handler,
+            )
+        send_appointment_message.delay_on_commit(appointment.pk, "booked")
+        if confirmed:
+            appointment = _run(appointment, "confirm", actor=None, via_family_link=True)
+    return appointment
+
+
+def _run(
+    appointment: Appointment,
+    name: str,
+    *,
+    actor,
+    reason: str = "",
+    via_family_link: bool = False,
+    rebook: bool = False,
+) -> Appointment:
+    if not via_family_link:
+        check_permission(getattr(appointment, name), actor)
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        method = getattr(locked, name)
+        check_can_proceed(method)
+        source = locked.state
+        method()
+        if rebook:
+            locked.needs_rebooking = True
+        locked.save()
+        AppointmentEvent.objects.create(
+            appointment=locked, actor=None if via_family_link else actor,
+            via_family_link=via_family_link, transition=name, from_state=source,
+            to_state=locked.state, reason=reason,
+        )  # fmt: skip
+        if name == "attend":
+            referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+            if referral.state == ReferralState.SCHEDULED:
+                referral_services.referral_start_service(referral=referral, actor=actor)
+        if name.startswith("cancel"):
+            send_appointment_message.delay_on_commit(locked.pk, "rebook" if rebook else "cancelled")
+    return locked
+
+
+def appointment_confirm(*, appointment: Appointment, actor) -> Appointment:
+    return _run(appointment, "confirm", actor=actor)
+
+
+def appointment_attend(*, appointment: Appointment, actor) -> Appointment:
+    """Record attendance; the referral's first attended session starts its service."""
+    return _run(appointment, "attend", actor=actor)
+
+
+def appointment_no_show(*, appointment: Appointment, actor) -> Appointment:
+    return _run(appointment, "no_show", actor=actor)
+
+
+def appointment_cancel(
+    *, appointment: Appointment, actor, by_family: bool, reason: str = ""
+) -> Appointment:
+    """Cancel on the organization's side, or record the family's cancellation (by phone)."""
+    name = "cancel_by_family" if by_family else "cancel_by_organization"
+    return _run(appointment, name, actor=actor, reason=reason)
+
+
+def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor) -> Appointment:
+    """Move to another slot: the old appointment is cancelled and the new one links to it."""
+    with transaction.atomic():
+        old = _run(appointment, "cancel_by_organization", actor=actor, reason=_("Rescheduled"))
+        return appointment_book(referral=old.referral, slot=slot, actor=actor, rescheduled_from=old)
+
+
+# --- the family's link -----------------------------------------------------------------------
+
+
+def offer_create(*, referral: Referral, slots: Iterable[Slot], actor) -> tuple[SlotOffer, str]:
+    """Offer two or three free slots; returns the offer and the token for its link."""
+    slots = list(slots)
+    if not (2 <= len(slots) <= 3):
+        raise ValidationError({"slots": _("Offer two or three times.")})
+    if not actor.has_perm("referrals.handle_referral", referral) or not _is_worker_of(
+        actor, referral.organization_id
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    free = set(free_slots(referral.organization).values_list("pk", flat=True))
+    if any(s.pk not in free for s in slots):
+        raise ValidationError({"slots": _("Offer only free times of your organization.")})
+    offer = SlotOffer.objects.create(
+        referral=referral, created_by=actor,
+        expires_at=timezone.now() + datetime.timedelta(hours=settings.SLOT_OFFER_VALID_HOURS),
+    )  # fmt: skip
+    offer.slots.set(slots)
+    return offer, offer_token(offer)
+
+
+def offer_token(offer: SlotOffer) -> str:
+    return signing.dumps(offer.pk, salt=OFFER_SALT)
+
+
+def get_offer_for_token(token: str) -> SlotOffer:
+    """The offer behind a family's link, or 404 for a forged, unknown or expired link."""
+    try:
+        pk = signing.loads(token, salt=OFFER_SALT, max_age=settings.SLOT_OFFER_VALID_HOURS * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    offer = get_object_or_404(
+        SlotOffer.objects.select_related("referral", "referral__organization", "appointment"),
+        pk=pk,
+    )
+    if offer.is_expired and offer.appointment_id is None:
+        raise Http404
+    return offer
+
+
+def offer_choose(*, offer: SlotOffer, slot_id: int) -> Appointment:
+    """The family picks one of the offered times; picking confirms it."""
+    with transaction.atomic():
+        locked = SlotOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.appointment_id is not None:
+            raise TransitionRefused([_("A time has already been chosen through this link.")])
+        if locked.is_expired:
+            raise TransitionRefused([_("This link has expired. Contact the organization.")])
+        slot = locked.slots.filter(pk=slot_id).first()
+        if slot is None:
+            raise ValidationError(_("Choose one of the offered times."))
+        appointment = appointment_book(
+            referral=locked.referral, slot=slot, actor=None, via_family_link=True, confirmed=True
+        )
+        locked.appointment = appointment
+        locked.save(update_fields=["appointment"])
+    return appointment
+
+
+def offer_cancel(*, offer: SlotOffer) -> Appointment:
+    """The family cancels the time it chose, through the same link."""
+    if offer.appointment is None:
+        raise TransitionRefused([_("No time has been chosen through this link.")])
+    return _run(offer.appointment, "cancel_by_family", actor=None, via_family_link=True)
+
+
+# --- outcome ---------------------------------------------------------------------------------
+
+
+def outcome_report(
+    *,
+    referral: Referral,
+    actor,
+    service_given: ServiceGiven | str,
+    sessions: int,
+    next_step: NextStep | str,
+    themes: Iterable[OutcomeTheme] = (),
+    summary_for_referrer: str = "",
+    onward_organization: Organization | None = None,
+) -> OutcomeReport:
+    """Report what the service gave. It completes the referral; the summary goes back to the
+    referrer only under a consent that covers returning it, and an onward step to another
+    organization starts a new referral under the same consent when that consent allows it."""
+    if not actor.has_perm("referrals.handle_referral", referral):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if next_step == NextStep.ONWARD_ORGANIZATION and onward_organization is None:
+        raise ValidationError({"onward_organization": _("Choose the organization.")})
+    if sessions < 0:
+        raise ValidationError({"sessions": _("The number of sessions cannot be negative.")})
+    with transaction.atomic():
+        shared = referral.consent is not None and referral.consent.is_valid_for(
+            Scope.RETURN_OUTCOME
+        )
+        report = OutcomeReport(
+            referral=referral, service_given=service_given, sessions=sessions,
+            next_step=next_step, summary_for_referrer=summary_for_referrer,
+            onward_organization=onward_organization, reported_by=actor,
+        )  # fmt: skip
+        report.full_clean(exclude=["referral", "reported_by", "onward_referral"])
+        report.save()
+        report.themes.set(themes)
+        referral_services.referral_complete(
+            referral=referral, actor=actor, reason=summary_for_referrer if shared else ""
+        )
+        if next_step == NextStep.ONWARD_ORGANIZATION and referral.consent.is_valid_for(
+            Scope.SHARE_REFERRAL
+        ):
+            report.onward_referral = referral_services.referral_onward(
+                source=referral, organization=onward_organization, actor=actor
+            )
+            report.save(update_fields=["onward_referral"])
+    return report

@@ -1,0 +1,111 @@
+"""Twenty bookings race for one slot; two race for overlapping times of one worker."""
+
+import datetime
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from appointments import services
+from appointments.models import Appointment, Slot
+from referrals.models import Referral, State
+from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.factories import Cast, referral_in_state
+
+postgresql_only = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
+)
+pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
+
+
+def race(calls):
+    """Run the calls at the same moment in threads; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=20)
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_twenty_bookings_of_one_slot_make_exactly_one_appointment():
+    cast = Cast()
+    referrals = [referral_in_state(State.ACCEPTED, cast)[0] for _ in range(20)]
+    _referral, cast, shift = accepted_with_shift(cast=cast)
+    slot = shift.slots.first()
+    calls = [
+        (
+            lambda r=r: services.appointment_book(
+                referral=Referral.objects.get(pk=r.pk),
+                slot=Slot.objects.get(pk=slot.pk),
+                actor=cast.handler,
+            )
+        )
+        for r in referrals
+    ]
+    results = race(calls)
+    booked = [r for r in results if isinstance(r, Appointment)]
+    refused = [r for r in results if isinstance(r, services.SlotUnavailable)]
+    assert len(booked) == 1, results
+    assert len(refused) == 19, [
+        r for r in results if not isinstance(r, (Appointment, services.SlotUnavailable))
+    ]
+    assert all("booked this time" in str(r) or "no longer" in str(r) for r in refused)
+    assert Appointment.objects.filter(slot=slot).count() == 1
+
+
+def test_two_overlapping_slots_of_one_worker_make_exactly_one_appointment():
+    cast = Cast()
+    first = referral_in_state(State.ACCEPTED, cast)[0]
+    second = referral_in_state(State.ACCEPTED, cast)[0]
+    # two shifts of the same worker whose slots overlap by half an hour
+    a = services.shift_create(
+        actor=cast.handler, worker=cast.handler, mode="phone", first_day=tomorrow(),
+        start_time=datetime.time(9), end_time=datetime.time(9, 45),
+    )  # fmt: skip
+    b = services.shift_create(
+        actor=cast.handler, worker=cast.handler, mode="video", first_day=tomorrow(),
+        start_time=datetime.time(9, 15), end_time=datetime.time(10),
+    )  # fmt: skip
+    slot_a, slot_b = a.slots.get(), b.slots.get()
+    results = race([
+        lambda: services.appointment_book(referral=first, slot=slot_a, actor=cast.handler),
+        lambda: services.appointment_book(referral=second, slot=slot_b, actor=cast.handler),
+    ])  # fmt: skip
+    assert sum(isinstance(r, Appointment) for r in results) == 1, results
+    assert sum(isinstance(r, services.SlotUnavailable) for r in results) == 1, results
+    assert Appointment.objects.filter(worker=cast.handler).count() == 1
+
+
+def test_the_database_itself_refuses_an_overlap_the_service_did_not_see():
+    """The exclusion constraint holds even for a write that skips the service's check."""
+    from django.db import IntegrityError, transaction
+
+    _referral, cast, shift = accepted_with_shift()
+    slot = shift.slots.first()
+    other = referral_in_state(State.ACCEPTED, cast)[0]
+    services.appointment_book(referral=_referral, slot=slot, actor=cast.handler)
+    overlapping = services.shift_create(
+        actor=cast.handler, worker=cast.handler, mode="video", first_day=tomorrow(),
+        start_time=datetime.time(9, 30), end_time=datetime.time(10, 30),
+    ).slots.first()  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(
+            referral=other, slot=overlapping, worker=cast.handler,
+            organization=cast.organization, starts_at=overlapping.starts_at,
+            ends_at=overlapping.ends_at, mode="video",
+        )  # fmt: skip

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
+    path("", include("appointments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ from .forms import (
 from .models import Notification, Referral, State
 
 EDITABLE = (State.DRAFT, State.RETURNED)
+BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
 
 
 def _professional(request) -> None:
@@ -175,7 +176,11 @@ def _detail_context(request, referral: Referral, bound: dict | None = None) -> d
     forms = {name: (form_class() if form_class else None) for name, form_class in actions.items()}
     forms.update(bound or {})
     is_referrer = referral.referrer_id == user.pk
+    works_on_it = user.is_worker and referral.organization_id == user.organization_id
     return {
+        "works_on_it": works_on_it,
+        "can_book": works_on_it and referral.state in BOOKABLE,
+        "appointments": referral.appointments.order_by("starts_at") if works_on_it else [],
         "referral": referral,
         "forms": forms,
         "is_referrer": is_referrer,

@@ -1,13 +1,17 @@
-"""The whole journey in a real browser, every page checked with axe-core:
-a professional makes and sends a referral, a coordinator routes it, a worker accepts it,
-and the professional sees it accepted."""
+"""The whole journey in a real browser, every page checked with axe-core: a professional
+makes and sends a referral, a coordinator routes it, a worker accepts it and offers times, the
+family picks one through its link, the worker records attendance and the outcome, and the
+professional sees the referral completed with the summary."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from appointments.services import shift_create
 from referrals.models import Referral, State
+from tests.appointments.helpers import tomorrow
 from tests.factories import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,6 +107,58 @@ def test_referral_journey_from_professional_to_worker_and_back(page, live_server
 
     referral.refresh_from_db()
     assert referral.state == State.ACCEPTED and referral.handler == cast.handler
+    page.context.clear_cookies()
+
+    # 5. The worker offers two times; the family picks one through its link.
+    shift_create(
+        actor=cast.handler, worker=cast.handler, mode="phone", first_day=tomorrow(),
+        start_time=datetime.time(9), end_time=datetime.time(12),
+    )  # fmt: skip
+    login(cast.handler.username)
+    page.goto(url + f"/referrals/{referral.pk}/")
+    page.locator(f"a[href$='/for-referral/{referral.pk}/offer/']").click()
+    axe_check(page)
+    boxes = page.locator("input[name=slots]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    submit(page)
+    link = page.locator("#family-link").input_value()
+    axe_check(page)
+    page.context.clear_cookies()
+
+    page.goto(link)  # the family: no login
+    axe_check(page)
+    expect(page.locator("main")).not_to_contain_text("Maija Meikäläinen")
+    page.locator("input[name=slot]").nth(1).check()
+    submit(page)
+    expect(page.locator("#family-appointment")).to_have_attribute("data-state", "confirmed")
+    axe_check(page)
+
+    # 6. The worker records attendance and reports the outcome.
+    login(cast.handler.username)
+    appointment = referral.appointments.get()
+    page.goto(url + f"/appointments/{appointment.pk}/")
+    axe_check(page)
+    page.locator(f"form[action$='/appointments/{appointment.pk}/attend/'] button").click()
+    expect(page.locator("#appointment-state")).to_have_attribute("data-state", "attended")
+    page.goto(url + f"/appointments/for-referral/{referral.pk}/outcome/")
+    axe_check(page)
+    page.check("input[name=service_given][value=counselling]")
+    page.fill("input[name=sessions]", "1")
+    page.check("input[name=next_step][value=no_further_need]")
+    page.fill("textarea[name=summary_for_referrer]", "Perhe sai keinoja arjen kuormitukseen.")
+    submit(page)
+    page.wait_for_url(re.compile(rf"/referrals/{referral.pk}/$"))
+    page.context.clear_cookies()
+
+    # 7. The professional sees "completed" and the summary (the consent covers returning it).
+    login(cast.referrer.username)
+    page.goto(url + f"/referrals/{referral.pk}/")
+    expect(page.locator("#referral-state")).to_have_attribute("data-state", "completed")
+    expect(page.locator(".timeline")).to_contain_text("Perhe sai keinoja arjen kuormitukseen.")
+    axe_check(page)
+    referral.refresh_from_db()
+    assert referral.state == State.COMPLETED
 
 
 def test_the_wizard_works_on_a_phone(phone_page, live_server, axe_check):

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+
+from .models import NextStep, ServiceGiven
+
+REPEAT_RULES = {
+    "": "",
+    "weekly": "FREQ=WEEKLY;INTERVAL=1",
+    "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+}
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, slot):
+        local = timezone.localtime(slot.starts_at)
+        place = slot.shift.site.name if slot.shift.site_id else slot.shift.get_mode_display()
+        return f"{local:%d.%m.%Y %H:%M} · {place} · {slot.worker.get_full_name() or slot.worker}"
+
+
+class SlotsChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = SlotChoiceField.label_from_instance
+
+
+class ShiftForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=ModeCode.choices)
+    site = forms.ModelChoiceField(
+        label=_("Reception site"), queryset=ReceptionSite.objects.filter(is_active=True),
+        required=False, help_text=_("Required for reception visits."),
+    )  # fmt: skip
+    first_day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    repeat = forms.ChoiceField(
+        label=_("Repeats"), required=False,
+        choices=[("", _("Once")), ("weekly", _("Every week")), ("biweekly", _("Every other week"))],
+    )  # fmt: skip
+    repeat_until = forms.DateField(
+        label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    slot_minutes = forms.IntegerField(label=_("Session length (minutes)"), min_value=10,
+                                      max_value=240, initial=45)  # fmt: skip
+    buffer_minutes = forms.IntegerField(label=_("Break between (minutes)"), min_value=0,
+                                        max_value=120, initial=15)  # fmt: skip
+
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day."))
+        return day
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        repeat = data.pop("repeat")
+        rrule = REPEAT_RULES[repeat]
+        if rrule:
+            weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][data["first_day"].weekday()]
+            rrule += f";BYDAY={weekday}"
+        else:
+            data["repeat_until"] = None
+        return {**data, "rrule": rrule}
+
+
+class BookForm(forms.Form):
+    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+
+
+class OfferForm(forms.Form):
+    slots = SlotsChoiceField(
+        label=_("Times to offer the family (two or three)"), queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].queryset = slots
+
+    def clean_slots(self):
+        slots = self.cleaned_data["slots"]
+        if not 2 <= len(slots) <= 3:
+            raise forms.ValidationError(_("Offer two or three times."))
+        return slots
+
+
+class OutcomeForm(forms.Form):
+    service_given = forms.ChoiceField(
+        label=_("Service given"), choices=ServiceGiven.choices, widget=forms.RadioSelect
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=OutcomeTheme.objects.filter(is_active=True), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    sessions = forms.IntegerField(label=_("Number of sessions"), min_value=0, max_value=100)
+    next_step = forms.ChoiceField(
+        label=_("Next step"), choices=NextStep.choices, widget=forms.RadioSelect
+    )
+    onward_organization = forms.ModelChoiceField(
+        label=_("Onward organization"), queryset=Organization.objects.filter(is_active=True),
+        required=False, help_text=_("When the next step is another organization's service."),
+    )  # fmt: skip
+    summary_for_referrer = forms.CharField(
+        label=_("Summary for the referrer"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shared with the referrer only when the family agreed to it."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("next_step") == NextStep.ONWARD_ORGANIZATION and not data.get(
+            "onward_organization"
+        ):
+            self.add_error("onward_organization", _("Choose the organization."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ShiftCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

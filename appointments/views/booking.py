@@ -1,0 +1,198 @@
+"""The worker's pages: plan shifts, book and offer times, record attendance and the outcome."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from perhelinja.fsm import TransitionRefused
+from referrals.selectors import get_referral_for_user
+from referrals.views import _form_errors
+
+from .. import services
+from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
+from ..models import Shift
+
+
+def _worker(request) -> None:
+    if not request.user.is_worker:
+        raise Http404
+
+
+def _handled_referral(request, pk: int):
+    """A referral the worker's organization holds; 404 for anyone else."""
+    _worker(request)
+    referral = get_referral_for_user(request.user, pk)
+    if referral.organization_id != request.user.organization_id:
+        raise Http404
+    return referral
+
+
+@login_required
+def shift_new(request):
+    _worker(request)
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shift_create(actor=request.user, worker=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The shift was added."))
+            return redirect("appointments:week")
+    return render(request, "appointments/shift_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def shift_cancel(request, pk: int):
+    _worker(request)
+    shift = get_object_or_404(Shift, pk=pk, organization_id=request.user.organization_id)
+    form = ShiftCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("appointments:week")
+    try:
+        services.shift_cancel(shift=shift, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The shift was cancelled and the families told."))
+    return redirect("appointments:week")
+
+
+@login_required
+def book(request, pk: int):
+    referral = _handled_referral(request, pk)
+    slots = services.free_slots(referral.organization)
+    form = BookForm(request.POST or None, slots=slots)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_book(
+                referral=referral, slot=form.cleaned_data["slot"], actor=request.user
+            )
+        except services.SlotUnavailable as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            form = BookForm(slots=services.free_slots(referral.organization))
+            status = 409
+        except TransitionRefused as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("referrals:detail", pk=referral.pk)
+        else:
+            messages.success(request, _("The appointment was booked."))
+            return redirect("appointments:detail", pk=appointment.pk)
+    context = {"referral": referral, "form": form}
+    return render(request, "appointments/book.html", context, status=status)
+
+
+@login_required
+def offer(request, pk: int):
+    referral = _handled_referral(request, pk)
+    form = OfferForm(request.POST or None, slots=services.free_slots(referral.organization))
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _offer, token = services.offer_create(
+                referral=referral, slots=form.cleaned_data["slots"], actor=request.user
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            link = request.build_absolute_uri(f"/f/{token}/")
+    context = {"referral": referral, "form": form, "link": link}
+    return render(request, "appointments/offer.html", context)
+
+
+@login_required
+def outcome(request, pk: int):
+    referral = _handled_referral(request, pk)
+    form = OutcomeForm(request.POST or None, initial={"sessions": referral.appointments.filter(
+        state="attended").count()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_report(referral=referral, actor=request.user, **form.cleaned_data)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.messages)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The outcome was reported and the referral completed."))
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(request, "appointments/outcome.html", {"referral": referral, "form": form})
+
+
+ACTIONS = {
+    "confirm": lambda a, u, d: services.appointment_confirm(appointment=a, actor=u),
+    "attend": lambda a, u, d: services.appointment_attend(appointment=a, actor=u),
+    "no_show": lambda a, u, d: services.appointment_no_show(appointment=a, actor=u),
+    "cancel_by_family": lambda a, u, d: services.appointment_cancel(
+        appointment=a, actor=u, by_family=True, reason=d.get("reason", "")
+    ),
+    "cancel_by_organization": lambda a, u, d: services.appointment_cancel(
+        appointment=a, actor=u, by_family=False, reason=d.get("reason", "")
+    ),
+}
+
+
+@login_required
+def appointment_detail(request, pk: int):
+    appointment = services.get_appointment_for_user(request.user, pk)
+    from perhelinja.fsm import may_run, refusal_reasons
+
+    actions = [
+        name for name in ACTIONS
+        if may_run(getattr(appointment, name), request.user)
+        and not refusal_reasons(getattr(appointment, name))
+    ]  # fmt: skip
+    context = {
+        "appointment": appointment,
+        "actions": actions,
+        "cancel_form": CancelForm(),
+        "reschedule_form": BookForm(slots=services.free_slots(appointment.organization))
+        if actions
+        else None,
+        "events": appointment.events.select_related("actor"),
+    }
+    return render(request, "appointments/detail.html", context)
+
+
+@require_POST
+@login_required
+def appointment_action(request, pk: int, action: str):
+    appointment = services.get_appointment_for_user(request.user, pk)
+    if action == "reschedule":
+        form = BookForm(request.POST, slots=services.free_slots(appointment.organization))
+        if not form.is_valid():
+            messages.error(request, _("Choose a free time."))
+            return redirect("appointments:detail", pk=pk)
+        try:
+            new = services.appointment_reschedule(
+                appointment=appointment, slot=form.cleaned_data["slot"], actor=request.user
+            )
+        except TransitionRefused as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("appointments:detail", pk=pk)
+        messages.success(request, _("The appointment was moved."))
+        return redirect("appointments:detail", pk=new.pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        ACTIONS[action](appointment, request.user, form.cleaned_data)
+    except TransitionRefused as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("appointments:detail", pk=pk)

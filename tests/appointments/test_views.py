@@ -1,0 +1,138 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from appointments import services
+from appointments.models import Appointment, AppointmentState, Shift, SlotOffer
+from referrals.models import State
+from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.factories import ProfessionalFactory, WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_worker_books_a_free_time_from_the_referral(client):
+    referral, cast, shift = accepted_with_shift()
+    client.force_login(cast.handler)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert reverse("appointments:book", args=[referral.pk]) in page
+    slot = shift.slots.first()
+    response = client.post(reverse("appointments:book", args=[referral.pk]), {"slot": slot.pk})
+    appointment = Appointment.objects.get()
+    assert response.url == reverse("appointments:detail", args=[appointment.pk])
+    referral.refresh_from_db()
+    assert referral.state == State.SCHEDULED
+
+
+def test_a_time_taken_meanwhile_is_refused_and_the_free_times_offered(client):
+    referral, cast, shift = accepted_with_shift()
+    first = shift.slots.first()
+    form_page = client  # the worker loads the form, then a colleague books first
+    client.force_login(cast.handler)
+    colleague = WorkerFactory(organization=cast.organization)
+    services.appointment_book(referral=referral, slot=first, actor=colleague)
+    response = form_page.post(reverse("appointments:book", args=[referral.pk]), {"slot": first.pk})
+    # the form no longer offers the taken slot, so the choice is refused as invalid
+    assert response.status_code in (200, 409)
+    body = response.content.decode()
+    for free in shift.slots.exclude(pk=first.pk):
+        assert f'value="{free.pk}"' in body
+    assert Appointment.objects.count() == 1
+
+
+def test_a_worker_records_attendance_and_reports_the_outcome(client):
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    client.force_login(cast.handler)
+    client.post(reverse("appointments:action", args=[appointment.pk, "attend"]))
+    appointment.refresh_from_db()
+    assert appointment.state == AppointmentState.ATTENDED
+    response = client.post(
+        reverse("appointments:outcome", args=[referral.pk]),
+        {"service_given": "counselling", "sessions": 1, "next_step": "no_further_need",
+         "summary_for_referrer": "Arki helpottui."},
+    )  # fmt: skip
+    assert response.url == reverse("referrals:detail", args=[referral.pk])
+    referral.refresh_from_db()
+    assert referral.state == State.COMPLETED
+    client.force_login(cast.referrer)
+    body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Completed" in body and "Arki helpottui." in body
+
+
+def test_the_family_link_changes_nothing_until_a_button_is_pressed(client):
+    referral, cast, shift = accepted_with_shift()
+    client.force_login(cast.handler)
+    slots = list(shift.slots.all()[:2])
+    response = client.post(
+        reverse("appointments:offer", args=[referral.pk]), {"slots": [s.pk for s in slots]}
+    )
+    link = response.context["link"]
+    path = link.split("testserver", 1)[1]
+    client.logout()
+    for _ in range(3):  # a mail scanner opening the link
+        page = client.get(path)
+        assert page.status_code == 200
+    assert Appointment.objects.count() == 0
+    body = page.content.decode()
+    assert cast.organization.name in body
+    assert referral.contact_name not in body and referral.contact_phone not in body
+    assert page["Referrer-Policy"] == "same-origin"
+    client.post(path, {"action": "choose", "slot": slots[1].pk})
+    appointment = Appointment.objects.get()
+    assert appointment.state == AppointmentState.CONFIRMED and appointment.slot == slots[1]
+    client.post(path, {"action": "cancel"})
+    appointment.refresh_from_db()
+    assert appointment.state == AppointmentState.CANCELLED_BY_FAMILY
+
+
+def test_the_family_page_speaks_the_familys_language(client):
+    referral, cast, shift = accepted_with_shift()
+    type(referral).objects.filter(pk=referral.pk).update(language="sv")
+    referral.refresh_from_db()
+    _offer, token = services.offer_create(
+        referral=referral, slots=list(shift.slots.all()[:2]), actor=cast.handler
+    )
+    body = client.get(reverse("appointments:family_offer", args=[token])).content.decode()
+    assert 'lang="sv"' in body
+
+
+def test_a_forged_family_link_is_404(client):
+    assert client.get(reverse("appointments:family_offer", args=["nonsense"])).status_code == 404
+
+
+def test_appointment_pages_are_only_for_the_organizations_workers(client):
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    for outsider in (WorkerFactory(), ProfessionalFactory(), cast.referrer, cast.coordinator):
+        client.force_login(outsider)
+        assert client.get(reverse("appointments:detail", args=[appointment.pk])).status_code == 404
+        assert client.get(reverse("appointments:book", args=[referral.pk])).status_code == 404
+        response = client.post(reverse("appointments:action", args=[appointment.pk, "attend"]))
+        assert response.status_code == 404
+    assert Appointment.objects.get().state == AppointmentState.BOOKED
+
+
+def test_a_worker_adds_a_biweekly_shift_and_cancels_it(client):
+    _referral, cast, _shift = accepted_with_shift()
+    client.force_login(cast.handler)
+    first = tomorrow()
+    response = client.post(
+        reverse("appointments:shift_new"),
+        {"mode": "video", "first_day": first.isoformat(), "start_time": "13:00",
+         "end_time": "15:00", "repeat": "biweekly",
+         "repeat_until": (first + datetime.timedelta(days=28)).isoformat(),
+         "slot_minutes": 45, "buffer_minutes": 15},
+    )  # fmt: skip
+    assert response.status_code == 302
+    shift = Shift.objects.get(mode="video")
+    assert shift.slots.count() == 3 * 2  # three days, two slots a day
+    client.post(reverse("appointments:shift_cancel", args=[shift.pk]), {"reason": "Koulutus"})
+    shift.refresh_from_db()
+    assert shift.cancelled_at is not None
+    assert SlotOffer.objects.count() == 0

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consent.services import consent_record
+from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
 from . import routing, selectors, services
@@ -36,14 +37,6 @@ BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
 def _professional(request) -> None:
     if not request.user.is_professional:
         raise Http404
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- the professional's referrals ------------------------------------------------------------
@@ -74,7 +67,7 @@ def referral_new(request):
             )  # fmt: skip
             referral = services.referral_create(actor=request.user, consent=consent)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("referrals:family", pk=referral.pk)
     context = {"form": form, "step": 1, "step_title": _("The family's consent")}
@@ -97,7 +90,7 @@ def referral_family(request, pk: int):
         try:
             services.referral_update(referral=referral, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("referrals:preferences", pk=referral.pk)
     context = {
@@ -207,7 +200,7 @@ def _perform(request, referral, call, form, redirect_to, rerender):
             messages.error(request, message)
         return redirect_to
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return rerender(form)
     return None
 

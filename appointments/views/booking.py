@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from perhelinja.fsm import TransitionRefused
+from perhelinja.forms import add_service_errors
+from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 from referrals.selectors import get_referral_for_user
-from referrals.views import _form_errors
 
 from .. import services
 from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
@@ -41,7 +41,7 @@ def shift_new(request):
         try:
             services.shift_create(actor=request.user, worker=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The shift was added."))
             return redirect("appointments:week")
@@ -105,7 +105,7 @@ def offer(request, pk: int):
                 referral=referral, slots=form.cleaned_data["slots"], actor=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             link = request.build_absolute_uri(f"/f/{token}/")
     context = {"referral": referral, "form": form, "link": link}
@@ -123,7 +123,7 @@ def outcome(request, pk: int):
         except TransitionRefused as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The outcome was reported and the referral completed."))
             return redirect("referrals:detail", pk=referral.pk)
@@ -146,8 +146,6 @@ ACTIONS = {
 @login_required
 def appointment_detail(request, pk: int):
     appointment = services.get_appointment_for_user(request.user, pk)
-    from perhelinja.fsm import may_run, refusal_reasons
-
     actions = [
         name for name in ACTIONS
         if may_run(getattr(appointment, name), request.user)

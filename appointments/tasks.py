@@ -19,9 +19,12 @@ KINDS = ("booked", "reminder", "cancelled", "rebook")
 FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 
-def _render(kind: str, appointment, language: str) -> tuple[str, str]:
+def _render(kind: str, appointment, language: str, channel: str = "email") -> tuple[str, str]:
     with translation.override(language):
-        context = {"appointment": appointment, "kind": kind, "site_url": settings.SITE_URL}
+        context = {
+            "appointment": appointment, "kind": kind, "site_url": settings.SITE_URL,
+            "channel": channel,
+        }  # fmt: skip
         subject = render_to_string(f"emails/appointment_{kind}_subject.txt", context).strip()
         body = render_to_string(f"emails/appointment_{kind}_body.txt", context)
     return subject, body
@@ -48,7 +51,7 @@ def send_appointment_message(appointment_id: int, kind: str) -> int:
             message.attach("perhelinja.ics", ics, "text/calendar")
         sent += message.send()
     if referral.contact_phone and consent and consent.is_valid_for(Scope.CONTACT_SMS):
-        sent += send_sms(referral.contact_phone, body)
+        sent += send_sms(referral.contact_phone, _render(kind, appointment, language, "sms")[1])
     worker = appointment.worker
     if worker.email and kind != "reminder":
         subject, body = _render(kind, appointment, worker.language)

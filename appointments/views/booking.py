@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -108,7 +109,10 @@ def offer(request, pk: int):
             add_service_errors(form, exc)
         else:
             link = request.build_absolute_uri(f"/f/{token}/")
-    context = {"referral": referral, "form": form, "link": link}
+    context = {
+        "referral": referral, "form": form, "link": link,
+        "valid_hours": settings.SLOT_OFFER_VALID_HOURS,
+    }  # fmt: skip
     return render(request, "appointments/offer.html", context)
 
 

@@ -1,5 +1,7 @@
 """The pages that exist today, in a real browser: they render, work and pass axe-core."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -124,4 +126,20 @@ def test_catalogue_as_anonymous(page, live_server, axe_check):
     expect(page.get_by_role("search")).to_be_visible()
     for service in services:
         expect(page.get_by_text(service.name_fi)).to_be_visible()
+    axe_check(page)
+
+
+def test_calendar_and_capacity_pages(page, live_server, login, axe_check):
+    from appointments.services import appointment_book
+    from tests.appointments.helpers import accepted_with_shift
+
+    referral, cast, shift = accepted_with_shift()
+    appointment_book(referral=referral, slot=shift.slots.first(), actor=cast.handler)
+    login(cast.handler.username)
+    for path in ("/calendar/", "/capacity/", "/shifts/new/"):
+        page.goto(live_server.url + path)
+        axe_check(page)
+    page.goto(live_server.url + "/calendar/")
+    page.locator("#week-next").click()
+    expect(page).to_have_url(re.compile(r"/calendar/\?week=\d{4}-W\d{2}$"))
     axe_check(page)

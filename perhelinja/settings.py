@@ -143,6 +143,9 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Perhelinja <noreply@perhelinja.invalid>")
 
+# Fernet keys for identity codes at rest, comma-separated; the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
+
 # Text messages to families: the console backend prints them; a gateway is one more class.
 SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")
 # How long a family's link to offered slots stays valid (hours), and the reminder lead time.

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
     path("", include("appointments.urls")),
+    path("", include("referrals.document_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from directory.models import (
     TargetGroup,
     Unit,
 )
+from perhelinja.crypto import EncryptedCharField
 from perhelinja.fsm import condition
 
 from .validators import validate_identity_code
@@ -194,12 +195,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     language_other = models.CharField(_("other language"), max_length=60, blank=True)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
-    identity_code = models.CharField(
+    identity_code = EncryptedCharField(
         _("personal identity code"),
-        max_length=11,
+        plain_max_length=11,
         blank=True,
         validators=[validate_identity_code],
-        help_text=_("Optional. Only when the receiving organization needs it."),
+        help_text=_("Optional. Only when the receiving organization needs it. Stored encrypted."),
     )
     target_group = models.ForeignKey(
         TargetGroup,
@@ -252,6 +253,10 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True,
+        help_text=_("Only the anonymous facts that statistics need are kept after this."),
+    )  # fmt: skip
 
     objects = ReferralQuerySet.as_manager()
 
@@ -278,6 +283,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return _("Referral #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def masked_identity_code(self) -> str:
+        """Birth date and century sign only: enough to tell people apart on screen."""
+        code = self.identity_code
+        return f"{code[:7]}****" if code else ""
 
     @property
     def fhir_status(self) -> str:
@@ -553,6 +564,36 @@ class TimelinessFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.kind}"
+
+
+class AccessRecord(models.Model):
+    """One read of a referral's personal data: who, what, when, by which route (GDPR art. 15)."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Page")
+        PDF = "pdf", _("PDF")
+        API = "api", _("API")
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="access_records",
+        verbose_name=_("referral"),
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("who"),
+    )  # fmt: skip
+    channel = models.CharField(_("what"), max_length=10, choices=Channel.choices)
+    route = models.CharField(_("route"), max_length=100)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        indexes = [models.Index(fields=["referral", "created_at"], name="access_referral_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} #{self.referral_id}"
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):

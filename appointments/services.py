@@ -245,8 +245,9 @@ def _run(
     reason: str = "",
     via_family_link: bool = False,
     rebook: bool = False,
+    permission_checked: bool = False,
 ) -> Appointment:
-    if not via_family_link:
+    if not (via_family_link or permission_checked):
         check_permission(getattr(appointment, name), actor)
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -290,6 +291,19 @@ def appointment_cancel(
     """Cancel on the organization's side, or record the family's cancellation (by phone)."""
     name = "cancel_by_family" if by_family else "cancel_by_organization"
     return _run(appointment, name, actor=actor, reason=reason)
+
+
+def appointments_cancel_for_withdrawal(
+    *, referral: Referral, actor, reason: str
+) -> list[Appointment]:
+    """The family withdrew its consent: its upcoming appointments are cancelled on its word.
+
+    The caller has checked that `actor` may record the withdrawal.
+    """
+    return [
+        _run(a, "cancel_by_family", actor=actor, reason=reason, permission_checked=True)
+        for a in referral.appointments.filter(state__in=UPCOMING_STATES)
+    ]
 
 
 def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor) -> Appointment:

@@ -34,6 +34,9 @@ class Method(models.TextChoices):
 
 
 WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawal_reason", "withdrawn_by"})
+# What may change after a consent is given: its withdrawal, the note that its expiry was
+# handled, and the erasure of the giver's name when the retention period ends.
+MUTABLE_FIELDS = WITHDRAWAL_FIELDS | {"expiry_notified_at", "given_by_name", "erased_at"}
 
 
 class ImmutableConsentError(ValidationError):
@@ -84,6 +87,9 @@ class Consent(models.Model):
         verbose_name=_("withdrawal recorded by"),
     )
 
+    expiry_notified_at = models.DateTimeField(_("expiry handled"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
@@ -103,7 +109,7 @@ class Consent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= WITHDRAWAL_FIELDS:
+            if fields is None or not set(fields) <= MUTABLE_FIELDS:
                 raise ImmutableConsentError(
                     _("A consent cannot be changed after it is given; it can only be withdrawn.")
                 )

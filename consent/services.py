@@ -55,6 +55,7 @@ def may_withdraw(consent: Consent, user) -> bool:
 
 def consent_withdraw(*, consent: Consent, actor, reason: str) -> Consent:
     """Record the family's withdrawal and end every referral made under the consent."""
+    from appointments.services import appointments_cancel_for_withdrawal
     from referrals.services import referrals_withdraw_for_consent
 
     if not may_withdraw(consent, actor):
@@ -70,5 +71,6 @@ def consent_withdraw(*, consent: Consent, actor, reason: str) -> Consent:
         locked.withdrawal_reason = reason
         locked.withdrawn_by = actor
         locked.save(update_fields=WITHDRAWAL_FIELDS)
-        referrals_withdraw_for_consent(consent=locked, actor=actor, reason=reason)
+        for referral in referrals_withdraw_for_consent(consent=locked, actor=actor, reason=reason):
+            appointments_cancel_for_withdrawal(referral=referral, actor=actor, reason=reason)
     return locked

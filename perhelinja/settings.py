@@ -143,6 +143,10 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Perhelinja <noreply@perhelinja.invalid>")
 
+# Retention: a closed referral's personal data is erased this many days after closure, and a
+# withdrawn one's after the shorter grace period; the anonymous facts stay for statistics.
+RETENTION_DAYS_AFTER_CLOSURE = envint("RETENTION_DAYS_AFTER_CLOSURE", "730")
+RETENTION_DAYS_AFTER_WITHDRAWAL = envint("RETENTION_DAYS_AFTER_WITHDRAWAL", "30")
 # Fernet keys for identity codes at rest, comma-separated; the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
 
@@ -165,6 +169,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "timeliness-sweep": {"task": "referrals.tasks.sweep_timeliness", "schedule": 15 * 60},
+    "consent-expiry": {"task": "consent.tasks.sweep_expired_consents", "schedule": 60 * 60},
+    "retention-erasure": {
+        "task": "referrals.tasks.erase_expired_personal_data",
+        "schedule": 6 * 3600,
+    },
     "appointment-reminders": {
         "task": "appointments.tasks.send_appointment_reminders",
         "schedule": 10 * 60,

@@ -483,6 +483,7 @@ class Notification(models.Model):
         EVENT = "event", _("State change")
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
+        CONSENT_EXPIRED = "consent_expired", _("Consent expired")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -125,3 +125,11 @@ def _flag(referral, kind, organization) -> int:
         list(users), referral_id=referral.pk, kind=notification_kind,
         template=f"timeliness_{kind}",
     )  # fmt: skip
+
+
+@shared_task
+def erase_expired_personal_data() -> int:
+    """Erase the personal data of referrals whose retention period has ended."""
+    from .retention import due_for_erasure, erase_referral
+
+    return sum(erase_referral(pk) for pk in list(due_for_erasure().values_list("pk", flat=True)))

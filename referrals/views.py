@@ -17,6 +17,7 @@ from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
 from . import routing, selectors, services
+from .audit import record_access
 from .forms import (
     AssignForm,
     ConsentForm,
@@ -28,7 +29,7 @@ from .forms import (
     ReasonForm,
     StateFilterForm,
 )
-from .models import Notification, Referral, State
+from .models import AccessRecord, Notification, Referral, State
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
@@ -85,6 +86,8 @@ def _editable(request, pk: int) -> Referral:
 def referral_family(request, pk: int):
     """Step 2: the family and the concern."""
     referral = _editable(request, pk)
+    if request.method == "GET":
+        record_access(request, referral, AccessRecord.Channel.PAGE)
     form = FamilyForm(request.POST or None, initial=FamilyForm.initial_from(referral))
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,6 +128,8 @@ def referral_preferences(request, pk: int):
 def referral_review(request, pk: int):
     """Step 4: read it through, then submit."""
     referral = _editable(request, pk)
+    if request.method == "GET":
+        record_access(request, referral, AccessRecord.Channel.PAGE)
     missing = refusal_reasons(referral.submit)
     if request.method == "POST":
         try:
@@ -185,6 +190,7 @@ def _detail_context(request, referral: Referral, bound: dict | None = None) -> d
 @login_required
 def referral_detail(request, pk: int):
     referral = selectors.get_referral_for_user(request.user, pk)
+    record_access(request, referral, AccessRecord.Channel.PAGE)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 

@@ -149,6 +149,8 @@ RETENTION_DAYS_AFTER_CLOSURE = envint("RETENTION_DAYS_AFTER_CLOSURE", "730")
 RETENTION_DAYS_AFTER_WITHDRAWAL = envint("RETENTION_DAYS_AFTER_WITHDRAWAL", "30")
 # Fernet keys for identity codes at rest, comma-separated; the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
 
 # Text messages to families: the console backend prints them; a gateway is one more class.
 SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")

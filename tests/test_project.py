@@ -37,6 +37,7 @@ def test_diagram_contains_every_state():
 
 def test_secret_key_is_required_when_debug_is_off():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env["FIELD_ENCRYPTION_KEYS"] = "x"
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
         cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
@@ -147,3 +148,14 @@ def test_login_shows_the_persons_language_and_a_switch_is_remembered(client, set
     client.post(reverse("set_language"), {"language": "fi", "next": "/"})
     worker.refresh_from_db()
     assert worker.language == "fi"
+
+
+def test_encryption_keys_are_required_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k not in ("FIELD_ENCRYPTION_KEYS", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off" in result.stderr

@@ -86,7 +86,8 @@ def _template_path(template_name: str) -> str:
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     """Render `templates/pdf/<template_name>.html` in `language` to PDF bytes.
 
-    Dates and times are shown in the site's time zone (Europe/Helsinki).
+    Dates and times are shown in the site's time zone (Europe/Helsinki). The PDF is tagged,
+    so screen readers get its headings, tables and language.
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -96,7 +97,7 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     try:
         return HTML(
             string=html, base_url=STATIC_DIR.resolve().as_uri() + "/", url_fetcher=url_fetcher()
-        ).write_pdf()
+        ).write_pdf(pdf_tags=True)  # tagged: screen readers follow the structure
     except FatalURLFetchingError as exc:  # a BaseException: Django would not catch it
         raise PdfRenderError(str(exc)) from exc.__cause__
 

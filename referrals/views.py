@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consent.models import Scope
 from consent.services import consent_record
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
@@ -177,6 +178,9 @@ def _detail_context(request, referral: Referral, bound: dict | None = None) -> d
     works_on_it = user.is_worker and referral.organization_id == user.organization_id
     return {
         "works_on_it": works_on_it,
+        "can_read_summary": works_on_it
+        and referral.consent is not None
+        and referral.consent.is_valid_for(Scope.SHARE_REFERRAL),
         "can_book": works_on_it and referral.state in BOOKABLE,
         "appointments": referral.appointments.order_by("starts_at") if works_on_it else [],
         "referral": referral,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import GiverRole, Method, Scope
-from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
+from directory.models import Challenge, Mode, ModeCode, Municipality, Organization, TargetGroup
 
 from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
 
@@ -195,3 +195,47 @@ class StateFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
     )
+
+
+class InsightForm(forms.Form):
+    """The dashboard's period and filters; every choice works as a plain GET."""
+
+    PERIODS = [
+        ("month", _("This month")),
+        ("last_month", _("Last month")),
+        ("quarter", _("This quarter")),
+        ("year", _("This year")),
+        ("last_year", _("Last year")),
+        ("custom", _("Custom")),
+    ]
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    )
+    mode = forms.ChoiceField(
+        label=_("Way to meet"), required=False, choices=[("", _("All")), *ModeCode.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [
+            ("", _("Pilot areas")),
+            ("all", _("All 27 municipalities")),
+            *[(m.code, m.name) for m in Municipality.objects.all()],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError(_("Give both dates of a custom period."))
+            if data["end"] < data["start"]:
+                raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data

@@ -18,4 +18,5 @@ urlpatterns = [
     path("pool/<int:pk>/", views.pool_detail, name="pool_detail"),
     path("pool/<int:pk>/claim/", views.pool_claim, name="claim"),
     path("notifications/", views.notifications, name="notifications"),
+    path("insight/", views.insight_dashboard, name="insight"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,16 +14,18 @@ from django.views.decorators.http import require_POST
 
 from consent.models import Scope
 from consent.services import consent_record
+from directory.models import Municipality
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
-from . import routing, selectors, services
+from . import dashboard, insight, routing, selectors, services
 from .audit import record_access
 from .forms import (
     AssignForm,
     ConsentForm,
     DeclineForm,
     FamilyForm,
+    InsightForm,
     NoteForm,
     PreferencesForm,
     QuestionForm,
@@ -364,3 +366,70 @@ def notifications(request):
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return render(request, "referrals/notifications.html", {"items": items, "unread": set(unread)})
+
+
+# --- coordinator insight -----------------------------------------------------------------------
+
+
+def _insight_period(data: dict) -> insight.Period:
+    today = timezone.localdate()
+    kind = data.get("period") or "month"
+    if kind == "custom":
+        return insight.Period(data["start"], data["end"])
+    if kind == "last_month":
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+        return insight.Period.month(year, month)
+    if kind == "quarter":
+        return insight.Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    if kind == "year":
+        return insight.Period.year(today.year)
+    if kind == "last_year":
+        return insight.Period.year(today.year - 1)
+    return insight.Period.month(today.year, today.month)
+
+
+def _insight_scope(data: dict) -> insight.Scope:
+    area = data.get("area") or ""
+    if area == "all":
+        municipalities = ()
+    elif area:
+        municipalities = tuple(Municipality.objects.filter(code=area).values_list("pk", flat=True))
+    else:
+        municipalities = tuple(
+            Municipality.objects.filter(is_pilot=True).values_list("pk", flat=True)
+        )
+    organization = data.get("organization")
+    return insight.Scope(
+        municipalities=municipalities,
+        organization_id=organization.pk if organization else None,
+        mode=data.get("mode") or "",
+    )
+
+
+@login_required
+def insight_dashboard(request):
+    """Pilot-area throughput as aggregates; small counts are hidden on screen and in the CSV."""
+    _coordinator(request)
+    form = InsightForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    figures = insight.throughput(_insight_period(data), _insight_scope(data))
+    if request.GET.get("format") == "csv":
+        body = insight.to_csv(dashboard.csv_rows(figures), header=[
+            _("Section"), _("Figure"), _("Value")
+        ])  # fmt: skip
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="perhelinja-{figures.period.start}-{figures.period.end}.csv"'
+        )
+        return response
+    area_header, area_rows = dashboard.area_rows(figures)
+    context = {
+        "form": form,
+        "figures": figures,
+        "sections": dashboard.sections(figures),
+        "area_header": area_header,
+        "area_rows": area_rows,
+        "charts": dashboard.chart_svgs(figures),
+        "csv_query": request.GET.urlencode(),
+    }
+    return render(request, "referrals/insight.html", context)

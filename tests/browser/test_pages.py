@@ -143,3 +143,13 @@ def test_calendar_and_capacity_pages(page, live_server, login, axe_check):
     page.locator("#week-next").click()
     expect(page).to_have_url(re.compile(r"/calendar/\?week=\d{4}-W\d{2}$"))
     axe_check(page)
+
+
+def test_the_throughput_dashboard(page, live_server, login, axe_check):
+    cast = Cast()
+    for _ in range(6):
+        referral_in_state(State.SUBMITTED, cast)
+    login(cast.coordinator.username)
+    page.goto(live_server.url + "/insight/?area=all")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    axe_check(page)

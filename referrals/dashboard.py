@@ -1,0 +1,198 @@
+"""What the coordinator dashboard and its CSV show: one list of sections built from the
+throughput figures, with small cells suppressed once, so screen and file always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from appointments.models import NextStep, ServiceGiven
+from directory.models import ModeCode
+
+from . import charts
+from .insight import SMALL, Throughput, suppress, suppress_rate
+from .models import DeclineReason, FamilyLanguage, State
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (label, shown value)
+
+
+def _labelled(counts: dict[str, int], labels: dict[str, str], total_label: str) -> list:
+    table = {key: counts.get(key, 0) for key in labels}
+    table["__total__"] = sum(table.values())
+    shown = suppress(table, total_key="__total__")
+    rows = [(str(labels[key]), shown[key]) for key in labels]
+    rows.append((total_label, shown["__total__"]))
+    return rows
+
+
+def _percent(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{(value * 100):.1f} %".replace(".", ",")
+    return str(value)
+
+
+def _days(wait, count: int) -> tuple[str, str]:
+    if 1 <= count <= 4:
+        return SMALL, SMALL
+    if wait.median is None:
+        return "–", "–"
+    return (f"{wait.median:.1f}".replace(".", ","), f"{wait.p90:.1f}".replace(".", ","))
+
+
+def sections(t: Throughput) -> list[Section]:
+    total = _("Total")
+    out = [
+        Section(
+            "states",
+            _("Referrals in, by state now"),
+            _labelled(t.by_state, dict(State.choices), total),
+        ),
+    ]
+    decisions = Section("decisions", _("Acceptance and decline"))
+    decisions.rows = [
+        (_("Assigned to an organization"), suppress({"n": t.assigned})["n"]),
+        (_("Acceptance rate"), _percent(suppress_rate(t.accepted, t.assigned))),
+        (_("Decline rate"), _percent(suppress_rate(t.declined, t.assigned))),
+    ]
+    out.append(decisions)
+    out.append(
+        Section(
+            "decline_reasons",
+            _("Decline reasons"),
+            _labelled(t.decline_reasons, dict(DeclineReason.choices), total),
+        )
+    )
+    waits = Section("waits", _("Waiting times (days)"))
+    for label, wait in (
+        (_("Submitted → accepted"), t.wait_to_accept),
+        (_("Submitted → first appointment"), t.wait_to_first_appointment),
+    ):
+        median, p90 = _days(wait, wait.count)
+        waits.rows += [
+            (f"{label}: {_('median')}", median),
+            (f"{label}: {_('90th percentile')}", p90),
+        ]
+    out.append(waits)
+    out.append(
+        Section(
+            "sessions",
+            _("Sessions"),
+            [
+                (_("Sessions held"), suppress({"n": t.sessions_held})["n"]),
+                (
+                    _("No-show rate"),
+                    _percent(suppress_rate(t.no_shows, t.sessions_held + t.no_shows)),
+                ),
+            ],
+        )
+    )
+    out.append(
+        Section("outcomes", _("Outcomes"), _labelled(t.outcomes, dict(NextStep.choices), total))
+    )
+    out.append(
+        Section(
+            "services",
+            _("Service given"),
+            _labelled(t.services_given, dict(ServiceGiven.choices), total),
+        )
+    )
+    out.append(
+        Section(
+            "languages",
+            _("Language mix"),
+            _labelled(t.language_mix, dict(FamilyLanguage.choices), total),
+        )
+    )
+    out.append(
+        Section(
+            "modes",
+            _("Preferred ways to meet"),
+            _labelled(t.mode_mix, dict(ModeCode.choices), total),
+        )
+    )
+    backlog_labels = {k: v for k, v in State.choices if k in t.backlog_now}
+    out.append(
+        Section("backlog", _("Backlog now"), _labelled(t.backlog_now, backlog_labels, total))
+    )
+    return out
+
+
+def area_rows(t: Throughput) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Per pilot area and in total: referrals in, accepted, declined, completed."""
+    header = [_("Referrals in"), _("Accepted"), _("Declined"), _("Completed")]
+    fields = ["referrals_in", "accepted", "declined", "completed"]
+    rows = []
+    columns = {f: {name: getattr(fig, f) for name, fig in t.by_area.items()} for f in fields}
+    shown_columns = {}
+    for f in fields:
+        column = dict(columns[f])
+        column["__total__"] = getattr(t.area_total, f)
+        shown_columns[f] = suppress(column, total_key="__total__")
+    for name in t.by_area:
+        rows.append((name, [shown_columns[f][name] for f in fields]))
+    rows.append((_("Total"), [shown_columns[f]["__total__"] for f in fields]))
+    return header, rows
+
+
+def _number(shown: str) -> float | None:
+    return float(shown) if shown.isdigit() else None
+
+
+def chart_svgs(t: Throughput) -> dict[str, str]:
+    months = [f"{m}/{y % 100:02d}" for y, m, _in, _done in t.monthly]
+    arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
+    completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
+    trend = charts.line_chart(
+        _("Referrals by month"),
+        months,
+        [
+            charts.Series(
+                _("Referrals in"), [_number(arrivals[str(i)]) for i in range(len(months))]
+            ),
+            charts.Series(
+                _("Completed"), [_number(completions[str(i)]) for i in range(len(months))]
+            ),
+        ],
+    )
+    _header, rows = area_rows(t)
+    areas = charts.bar_chart(
+        _("Referrals in by area"),
+        [name for name, _v in rows[:-1]],
+        [_number(values[0]) for _name, values in rows[:-1]],
+    )
+    completed = t.by_state.get(State.COMPLETED, 0)
+    funnel_counts = suppress(
+        {
+            "in": t.referrals_in,
+            "assigned": t.assigned,
+            "accepted": t.accepted,
+            "completed": completed,
+        }
+    )
+    funnel = charts.bar_chart(
+        _("From submitted to completed"),
+        [_("Submitted"), _("Assigned"), _("Accepted"), _("Completed")],
+        [_number(funnel_counts[k]) for k in ("in", "assigned", "accepted", "completed")],
+    )
+    return {"trend": trend, "areas": areas, "funnel": funnel}
+
+
+def csv_rows(t: Throughput) -> list[list[str]]:
+    rows = [[s.title, label, value] for s in sections(t) for label, value in s.rows]
+    header, areas = area_rows(t)
+    for name, values in areas:
+        for column, value in zip(header, values, strict=True):
+            rows.append([_("By area"), f"{name}: {column}", value])
+    arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
+    completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
+    for i, (year, month, _in, _done) in enumerate(t.monthly):
+        rows.append([_("By month"), f"{year}-{month:02d}: {_('Referrals in')}", arrivals[str(i)]])
+        rows.append([_("By month"), f"{year}-{month:02d}: {_('Completed')}", completions[str(i)]])
+    return rows

@@ -1,0 +1,63 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from referrals.models import State
+from tests.factories import Cast, ProfessionalFactory, WorkerFactory, referral_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_coordinators_see_the_dashboard(client):
+    for user in (ProfessionalFactory(), WorkerFactory()):
+        client.force_login(user)
+        assert client.get(reverse("referrals:insight")).status_code == 404
+
+
+def _cells(body: str) -> list[str]:
+    return re.findall(r"<td>([^<]*)</td>", body)
+
+
+def test_small_counts_are_suppressed_on_screen_and_in_csv(client):
+    cast = Cast()
+    for _ in range(3):
+        referral_in_state(State.ACCEPTED, cast)
+    for _ in range(6):
+        referral_in_state(State.SUBMITTED, cast)
+    client.force_login(cast.coordinator)
+    body = client.get(reverse("referrals:insight"), {"area": "all"}).content.decode()
+    cells = _cells(body)
+    assert "9" in cells and "6" in cells  # referrals in, submitted
+    assert "3" not in cells and "&lt;5" in cells  # accepted 3 is hidden
+    assert "<svg" in body and 'role="img"' in body
+    response = client.get(reverse("referrals:insight"), {"area": "all", "format": "csv"})
+    data = response.content
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    values = [line.split(";")[-1] for line in text.splitlines()[1:]]
+    assert "9" in values and "<5" in values
+    assert "3" not in values and "1" not in values and "2" not in values
+    assert ";" in text.splitlines()[0]
+
+
+def test_screen_and_csv_agree(client):
+    cast = Cast()
+    for _ in range(7):
+        referral_in_state(State.SUBMITTED, cast)
+    client.force_login(cast.coordinator)
+    body = client.get(reverse("referrals:insight"), {"area": "all"}).content.decode()
+    text = client.get(
+        reverse("referrals:insight"), {"area": "all", "format": "csv"}
+    ).content.decode("utf-8-sig")
+    screen = sorted(v.replace("&lt;", "<") for v in _cells(body))
+    csv_values = sorted(line.split(";")[-1] for line in text.splitlines()[1:])
+    for value in set(screen):
+        assert value in csv_values
+
+
+def test_a_custom_period_needs_both_ends(client):
+    cast = Cast()
+    client.force_login(cast.coordinator)
+    body = client.get(reverse("referrals:insight"), {"period": "custom"}).content.decode()
+    assert "Give both dates of a custom period." in body

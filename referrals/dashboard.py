@@ -70,14 +70,15 @@ def sections(t: Throughput) -> list[Section]:
         )
     )
     waits = Section("waits", _("Waiting times (days)"))
+    median_label, p90_label = _("median"), _("90th percentile")
     for label, wait in (
         (_("Submitted → accepted"), t.wait_to_accept),
         (_("Submitted → first appointment"), t.wait_to_first_appointment),
     ):
         median, p90 = _days(wait, wait.count)
         waits.rows += [
-            (f"{label}: {_('median')}", median),
-            (f"{label}: {_('90th percentile')}", p90),
+            (f"{label}: {median_label}", median),
+            (f"{label}: {p90_label}", p90),
         ]
     out.append(waits)
     out.append(
@@ -192,7 +193,8 @@ def csv_rows(t: Throughput) -> list[list[str]]:
             rows.append([_("By area"), f"{name}: {column}", value])
     arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
     completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
+    by_month, arrived, done = _("By month"), _("Referrals in"), _("Completed")
     for i, (year, month, _in, _done) in enumerate(t.monthly):
-        rows.append([_("By month"), f"{year}-{month:02d}: {_('Referrals in')}", arrivals[str(i)]])
-        rows.append([_("By month"), f"{year}-{month:02d}: {_('Completed')}", completions[str(i)]])
+        rows.append([by_month, f"{year}-{month:02d}: {arrived}", arrivals[str(i)]])
+        rows.append([by_month, f"{year}-{month:02d}: {done}", completions[str(i)]])
     return rows

@@ -603,3 +603,35 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class InsightReport(models.Model):
+    """A coordinator's PDF period report, built by a Celery task; aggregates only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    parameters = models.JSONField(_("period and filters"))
+    language = models.CharField(_("language"), max_length=2, default="fi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("period report")
+        verbose_name_plural = _("period reports")
+
+    def __str__(self) -> str:
+        return _("Period report #%(pk)s") % {"pk": self.pk}

@@ -133,3 +133,53 @@ def erase_expired_personal_data() -> int:
     from .retention import due_for_erasure, erase_referral
 
     return sum(erase_referral(pk) for pk in list(due_for_erasure().values_list("pk", flat=True)))
+
+
+@shared_task(acks_late=True)
+def build_insight_report(report_id: int) -> str:
+    """Make a coordinator's PDF period report, telling its progress as it goes."""
+    import datetime
+
+    from perhelinja.pdf import render_pdf
+
+    from . import dashboard, insight
+    from .models import InsightReport
+
+    report = InsightReport.objects.get(pk=report_id)
+    if report.status == InsightReport.Status.READY:
+        return report.status
+
+    def step(status, progress, **fields):
+        InsightReport.objects.filter(pk=report_id).update(
+            status=status, progress=progress, **fields
+        )
+
+    try:
+        step(InsightReport.Status.RUNNING, 10)
+        p = report.parameters
+        figures = insight.throughput(
+            insight.Period(
+                datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])
+            ),
+            insight.Scope(
+                municipalities=tuple(p.get("municipalities", ())),
+                organization_id=p.get("organization_id"),
+                mode=p.get("mode", ""),
+            ),
+        )
+        step(InsightReport.Status.RUNNING, 50)
+        with translation.override(report.language):
+            area_header, area_rows = dashboard.area_rows(figures)
+            context = {
+                "figures": figures,
+                "sections": dashboard.sections(figures),
+                "area_header": area_header,
+                "area_rows": area_rows,
+                "charts": dashboard.chart_svgs(figures),
+            }
+        pdf = render_pdf("insight_report", context, language=report.language)
+        step(InsightReport.Status.READY, 100, pdf=pdf, finished_at=timezone.now())
+    except Exception:
+        step(InsightReport.Status.FAILED, 100, finished_at=timezone.now())
+        raise
+    return InsightReport.Status.READY

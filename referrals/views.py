@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from consent.services import consent_record
 from directory.models import Municipality
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+from perhelinja.pdf import pdf_response
 
 from . import dashboard, insight, routing, selectors, services
 from .audit import record_access
@@ -32,7 +33,8 @@ from .forms import (
     ReasonForm,
     StateFilterForm,
 )
-from .models import AccessRecord, Notification, Referral, State
+from .models import AccessRecord, InsightReport, Notification, Referral, State
+from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
@@ -406,13 +408,18 @@ def _insight_scope(data: dict) -> insight.Scope:
     )
 
 
+def _insight_choice(params) -> tuple[InsightForm, insight.Period, insight.Scope]:
+    form = InsightForm(params or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, _insight_period(data), _insight_scope(data)
+
+
 @login_required
 def insight_dashboard(request):
     """Pilot-area throughput as aggregates; small counts are hidden on screen and in the CSV."""
     _coordinator(request)
-    form = InsightForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    figures = insight.throughput(_insight_period(data), _insight_scope(data))
+    form, period, scope = _insight_choice(request.GET)
+    figures = insight.throughput(period, scope)
     if request.GET.get("format") == "csv":
         body = insight.to_csv(dashboard.csv_rows(figures), header=[
             _("Section"), _("Figure"), _("Value")
@@ -433,3 +440,41 @@ def insight_dashboard(request):
         "csv_query": request.GET.urlencode(),
     }
     return render(request, "referrals/insight.html", context)
+
+
+@require_POST
+@login_required
+def insight_report_new(request):
+    """Queue the PDF period report of the dashboard's current choice."""
+    _coordinator(request)
+    _form, period, scope = _insight_choice(request.POST)
+    report = InsightReport.objects.create(
+        requested_by=request.user,
+        language=(request.LANGUAGE_CODE or "fi")[:2],
+        parameters={
+            "start": period.start.isoformat(), "end": period.end.isoformat(),
+            "municipalities": list(scope.municipalities),
+            "organization_id": scope.organization_id, "mode": scope.mode,
+        },
+    )  # fmt: skip
+    build_insight_report.delay_on_commit(report.pk)
+    return redirect("referrals:insight_report", pk=report.pk)
+
+
+def _own_report(request, pk: int) -> InsightReport:
+    _coordinator(request)
+    return get_object_or_404(InsightReport, pk=pk, requested_by=request.user)
+
+
+@login_required
+def insight_report(request, pk: int):
+    report = _own_report(request, pk)
+    return render(request, "referrals/insight_report.html", {"report": report})
+
+
+@login_required
+def insight_report_pdf(request, pk: int):
+    report = _own_report(request, pk)
+    if report.status != InsightReport.Status.READY:
+        raise Http404
+    return pdf_response(bytes(report.pdf), f"perhelinja-report-{report.pk}.pdf")

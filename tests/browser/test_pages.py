@@ -153,3 +153,6 @@ def test_the_throughput_dashboard(page, live_server, login, axe_check):
     page.goto(live_server.url + "/insight/?area=all")
     expect(page.locator("svg[role=img]").first).to_be_visible()
     axe_check(page)
+    page.locator("form[action$='/insight/reports/'] button").click()
+    expect(page.locator("#report-status a")).to_be_visible()  # eager Celery: ready at once
+    axe_check(page)

@@ -61,3 +61,51 @@ def test_a_custom_period_needs_both_ends(client):
     client.force_login(cast.coordinator)
     body = client.get(reverse("referrals:insight"), {"period": "custom"}).content.decode()
     assert "Give both dates of a custom period." in body
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils: apt-get install poppler-utils")
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.mark.parametrize(("language", "heading"), [("fi", "Perhelinja"), ("sv", "Perhelinja")])
+def test_the_pdf_report_is_made_in_a_task_and_keeps_small_cells_hidden(
+    client, django_capture_on_commit_callbacks, language, heading
+):
+    from django.utils import translation
+
+    from referrals.models import InsightReport
+
+    cast = Cast()
+    for _ in range(3):
+        referral_in_state(State.ACCEPTED, cast)
+    for _ in range(6):
+        referral_in_state(State.SUBMITTED, cast)
+    client.force_login(cast.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("referrals:insight_report_new"), {"area": "all"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )  # fmt: skip
+    report = InsightReport.objects.get()
+    assert response.url == reverse("referrals:insight_report", args=[report.pk])
+    assert (report.status, report.progress, report.language) == ("ready", 100, language)
+    page = client.get(response.url).content.decode()
+    assert reverse("referrals:insight_report_pdf", args=[report.pk]) in page
+    pdf = client.get(reverse("referrals:insight_report_pdf", args=[report.pk]))
+    text = _pdf_text(pdf.content)
+    assert heading in text and "<5" in text
+    with translation.override(language):
+        assert str(State.SUBMITTED.label) in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert "6" in lines and "9" in lines  # numbers do stand on lines of their own
+    assert "3" not in lines  # the three accepted referrals stay hidden
+    other = WorkerFactory()
+    client.force_login(other)
+    assert client.get(reverse("referrals:insight_report", args=[report.pk])).status_code == 404

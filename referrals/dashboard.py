@@ -147,19 +147,14 @@ def _number(shown: str) -> float | None:
 
 
 def chart_svgs(t: Throughput) -> dict[str, str]:
-    months = [f"{m}/{y % 100:02d}" for y, m, _in, _done in t.monthly]
-    arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
-    completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
+    """The charts draw exactly the suppressed numbers of the tables beside them."""
+    monthly = monthly_rows(t)
     trend = charts.line_chart(
         _("Referrals by month"),
-        months,
+        [label for label, _in, _done in monthly],
         [
-            charts.Series(
-                _("Referrals in"), [_number(arrivals[str(i)]) for i in range(len(months))]
-            ),
-            charts.Series(
-                _("Completed"), [_number(completions[str(i)]) for i in range(len(months))]
-            ),
+            charts.Series(_("Referrals in"), [_number(arrived) for _l, arrived, _d in monthly]),
+            charts.Series(_("Completed"), [_number(done) for _l, _a, done in monthly]),
         ],
     )
     _header, rows = area_rows(t)
@@ -168,8 +163,28 @@ def chart_svgs(t: Throughput) -> dict[str, str]:
         [name for name, _v in rows[:-1]],
         [_number(values[0]) for _name, values in rows[:-1]],
     )
+    funnel = funnel_rows(t)
+    funnel_chart = charts.bar_chart(
+        _("From submitted to completed"),
+        [label for label, _v in funnel],
+        [_number(value) for _label, value in funnel],
+    )
+    return {"trend": trend, "areas": areas, "funnel": funnel_chart}
+
+
+def monthly_rows(t: Throughput) -> list[tuple[str, str, str]]:
+    """The trend chart's numbers as a table: month, referrals in, completed."""
+    arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
+    completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
+    return [
+        (f"{month}/{year}", arrivals[str(i)], completions[str(i)])
+        for i, (year, month, _in, _done) in enumerate(t.monthly)
+    ]
+
+
+def funnel_rows(t: Throughput) -> list[tuple[str, str]]:
     completed = t.by_state.get(State.COMPLETED, 0)
-    funnel_counts = suppress(
+    shown = suppress(
         {
             "in": t.referrals_in,
             "assigned": t.assigned,
@@ -177,12 +192,13 @@ def chart_svgs(t: Throughput) -> dict[str, str]:
             "completed": completed,
         }
     )
-    funnel = charts.bar_chart(
-        _("From submitted to completed"),
-        [_("Submitted"), _("Assigned"), _("Accepted"), _("Completed")],
-        [_number(funnel_counts[k]) for k in ("in", "assigned", "accepted", "completed")],
-    )
-    return {"trend": trend, "areas": areas, "funnel": funnel}
+    labels = {
+        "in": _("Submitted"),
+        "assigned": _("Assigned"),
+        "accepted": _("Accepted"),
+        "completed": _("Completed"),
+    }
+    return [(labels[k], shown[k]) for k in labels]
 
 
 def csv_rows(t: Throughput) -> list[list[str]]:
@@ -191,10 +207,65 @@ def csv_rows(t: Throughput) -> list[list[str]]:
     for name, values in areas:
         for column, value in zip(header, values, strict=True):
             rows.append([_("By area"), f"{name}: {column}", value])
-    arrivals = suppress({str(i): row[2] for i, row in enumerate(t.monthly)})
-    completions = suppress({str(i): row[3] for i, row in enumerate(t.monthly)})
-    by_month, arrived, done = _("By month"), _("Referrals in"), _("Completed")
-    for i, (year, month, _in, _done) in enumerate(t.monthly):
-        rows.append([by_month, f"{year}-{month:02d}: {arrived}", arrivals[str(i)]])
-        rows.append([by_month, f"{year}-{month:02d}: {done}", completions[str(i)]])
+    by_month, arrived_label, done_label = _("By month"), _("Referrals in"), _("Completed")
+    for (year, month, _in, _done), (_label, arrived, done) in zip(
+        t.monthly, monthly_rows(t), strict=True
+    ):
+        rows.append([by_month, f"{year}-{month:02d}: {arrived_label}", arrived])
+        rows.append([by_month, f"{year}-{month:02d}: {done_label}", done])
     return rows
+
+
+def timeliness_now(scope) -> Section:
+    """Open referrals in the scope that waited past a deadline and still wait in that state."""
+    from django.db.models import F
+
+    from .insight import scoped_referrals
+    from .models import TimelinessFlag
+
+    flags = TimelinessFlag.objects.filter(
+        referral__in=scoped_referrals(scope),
+        state_changed_at=F("referral__state_changed_at"),
+        referral__state__in=[State.SUBMITTED, State.POOLED, State.DECLINED, State.ASSIGNED],
+    )
+    counts = {
+        kind: flags.filter(kind=kind).values("referral").distinct().count()
+        for kind in TimelinessFlag.Kind.values
+    }
+    labels = dict(TimelinessFlag.Kind.choices)
+    return Section(
+        "timeliness", _("Timeliness breaches now"), _labelled(counts, labels, _("Total"))
+    )
+
+
+def capacity_use(period, scope) -> Section:
+    """Slots in the period: booked by an active appointment, or free (cancelled ones left out)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from appointments.models import ACTIVE_STATES, Appointment, Slot
+
+    slots = Slot.objects.filter(
+        cancelled=False, starts_at__gte=period.start_at, starts_at__lt=period.end_before
+    )
+    if scope.organization_id is not None:
+        slots = slots.filter(organization_id=scope.organization_id)
+    if scope.municipalities:
+        slots = slots.filter(
+            Q(shift__site__municipality_id__in=scope.municipalities) | Q(shift__site__isnull=True)
+        )
+    taken = Appointment.objects.filter(slot=OuterRef("pk"), state__in=ACTIVE_STATES)
+    totals = slots.annotate(is_taken=Exists(taken)).aggregate(
+        all=Count("pk"), booked=Count("pk", filter=Q(is_taken=True))
+    )
+    booked, total = totals["booked"], totals["all"]
+    shown = suppress({"booked": booked, "free": total - booked, "all": total}, total_key="all")
+    return Section(
+        "capacity",
+        _("Capacity in the period"),
+        [
+            (_("Booked times"), shown["booked"]),
+            (_("Free times"), shown["free"]),
+            (_("All times"), shown["all"]),
+            (_("Capacity use"), _percent(suppress_rate(booked, total))),
+        ],
+    )

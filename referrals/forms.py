@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import GiverRole, Method, Scope
-from directory.models import Challenge, Mode, ModeCode, Municipality, Organization, TargetGroup
+from directory.models import (
+    Challenge,
+    Mode,
+    ModeCode,
+    Municipality,
+    Organization,
+    Service,
+    TargetGroup,
+)
 
 from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
 
@@ -218,6 +226,9 @@ class InsightForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.all(), required=False
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
     )
     mode = forms.ChoiceField(
         label=_("Way to meet"), required=False, choices=[("", _("All")), *ModeCode.choices]

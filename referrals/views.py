@@ -401,9 +401,11 @@ def _insight_scope(data: dict) -> insight.Scope:
             Municipality.objects.filter(is_pilot=True).values_list("pk", flat=True)
         )
     organization = data.get("organization")
+    service = data.get("service")
     return insight.Scope(
         municipalities=municipalities,
         organization_id=organization.pk if organization else None,
+        service_id=service.pk if service else None,
         mode=data.get("mode") or "",
     )
 
@@ -420,8 +422,13 @@ def insight_dashboard(request):
     _coordinator(request)
     form, period, scope = _insight_choice(request.GET)
     figures = insight.throughput(period, scope)
+    extra = [dashboard.timeliness_now(scope), dashboard.capacity_use(period, scope)]
     if request.GET.get("format") == "csv":
-        body = insight.to_csv(dashboard.csv_rows(figures), header=[
+        rows = dashboard.csv_rows(figures)
+        rows += [
+            [section.title, label, shown] for section in extra for label, shown in section.rows
+        ]
+        body = insight.to_csv(rows, header=[
             _("Section"), _("Figure"), _("Value")
         ])  # fmt: skip
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -433,10 +440,12 @@ def insight_dashboard(request):
     context = {
         "form": form,
         "figures": figures,
-        "sections": dashboard.sections(figures),
+        "sections": [*dashboard.sections(figures), *extra],
         "area_header": area_header,
         "area_rows": area_rows,
         "charts": dashboard.chart_svgs(figures),
+        "monthly": dashboard.monthly_rows(figures),
+        "funnel": dashboard.funnel_rows(figures),
         "csv_query": request.GET.urlencode(),
     }
     return render(request, "referrals/insight.html", context)

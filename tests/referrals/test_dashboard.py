@@ -109,3 +109,40 @@ def test_the_pdf_report_is_made_in_a_task_and_keeps_small_cells_hidden(
     other = WorkerFactory()
     client.force_login(other)
     assert client.get(reverse("referrals:insight_report", args=[report.pk])).status_code == 404
+
+
+def test_timeliness_breaches_and_capacity_use_are_counted(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from appointments.services import appointment_book
+    from referrals import dashboard, insight
+    from referrals.models import Referral
+    from referrals.tasks import sweep_timeliness
+    from tests.appointments.helpers import accepted_with_shift
+
+    cast = Cast()
+    late = [referral_in_state(State.ASSIGNED, cast)[0] for _ in range(5)]
+    Referral.objects.filter(pk__in=[r.pk for r in late]).update(
+        state_changed_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    sweep_timeliness()
+    rows = dict(dashboard.timeliness_now(insight.Scope()).rows)
+    assert rows["Not accepted: reminder to the organization"] == "5"
+    assert rows["Not accepted: escalated to coordinators"] == "5"
+    # Accepting one ends its breach.
+    from referrals import services
+
+    services.referral_accept(referral=late[0], actor=cast.handler)
+    rows = dict(dashboard.timeliness_now(insight.Scope()).rows)
+    assert rows["Not accepted: reminder to the organization"] == "<5"
+
+    referral, cast2, shift = accepted_with_shift()
+    appointment_book(referral=referral, slot=shift.slots.first(), actor=cast2.handler)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    period = insight.Period(tomorrow, tomorrow)
+    capacity = dict(dashboard.capacity_use(period, insight.Scope()).rows)
+    # three slots, one booked: every count is small, so all are hidden
+    assert capacity["Booked times"] == "<5" and capacity["All times"] == "<5"
+    assert capacity["Capacity use"] == "<5"

@@ -151,7 +151,7 @@ def chart_svgs(t: Throughput) -> dict[str, str]:
     monthly = monthly_rows(t)
     trend = charts.line_chart(
         _("Referrals by month"),
-        [label for label, _in, _done in monthly],
+        [f"{m}/{y % 100:02d}" for y, m, _in, _done in t.monthly],
         [
             charts.Series(_("Referrals in"), [_number(arrived) for _l, arrived, _d in monthly]),
             charts.Series(_("Completed"), [_number(done) for _l, _a, done in monthly]),

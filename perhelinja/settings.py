@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "directory",
     "consent",
     "referrals",
@@ -157,6 +161,29 @@ SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")
 # How long a family's link to offered slots stays valid (hours), and the reminder lead time.
 SLOT_OFFER_VALID_HOURS = envint("SLOT_OFFER_VALID_HOURS", "72")
 APPOINTMENT_REMINDER_HOURS = envint("APPOINTMENT_REMINDER_HOURS", "24")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "referrals.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Perhelinja API",
+    "DESCRIPTION": "Referrals of the Perhelinja family services; the same rules as the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Celery: without a broker every task runs in-process, so a newcomer needs no services.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("appointments.urls")),
     path("", include("referrals.document_urls")),
+    path("", include("perhelinja.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,159 @@
+"""REST API for referrals (/api/v1/): the same services and permission rules as the pages.
+
+Errors: 400 with field messages for bad input, 403 when a party may see the referral but not
+do this, 404 when the caller may not know it exists, 409 when the state (or a race) refused.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from directory.models import Organization
+from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+
+from . import selectors, services
+from .audit import record_access
+from .models import AccessRecord, DeclineReason, Referral, State
+
+# API name → (model transition, service call)
+TRANSITIONS = {
+    "submit": ("submit", lambda r, u, d: services.referral_submit(referral=r, actor=u)),
+    "assign": ("assign", lambda r, u, d: services.referral_assign(
+        referral=r, actor=u, organization=d["organization"], reason=d.get("reason", ""))),
+    "open_pool": ("open_pool", lambda r, u, d: services.referral_open_pool(
+        referral=r, actor=u, reason=d.get("reason", ""))),
+    "claim": ("claim", lambda r, u, d: services.referral_claim(referral=r, actor=u)),
+    "accept": ("accept", lambda r, u, d: services.referral_accept(
+        referral=r, actor=u, reason=d.get("reason", ""))),
+    "decline": ("decline", lambda r, u, d: services.referral_decline(
+        referral=r, actor=u, reason=d.get("reason", ""),
+        reason_code=d.get("reason_code") or DeclineReason.OTHER)),
+    "return": ("return_to_referrer", lambda r, u, d: services.referral_return(
+        referral=r, actor=u, reason=d.get("reason", ""))),
+    "cancel": ("cancel", lambda r, u, d: services.referral_cancel(
+        referral=r, actor=u, reason=d.get("reason", ""))),
+    "withdraw": ("withdraw", lambda r, u, d: services.referral_withdraw(
+        referral=r, actor=u, reason=d.get("reason", ""))),
+}  # fmt: skip
+
+
+def exception_handler(exc, context):
+    """Map the services' exceptions to HTTP: refusals are conflicts, rule breaks are 403."""
+    if isinstance(exc, TransitionRefused):
+        return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target_group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenges = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    preferred_modes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    identity_code = serializers.CharField(source="masked_identity_code", read_only=True)
+    fhir_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "state", "fhir_status", "municipality", "target_group", "challenges",
+            "preferred_modes", "preferred_times", "contact_name", "contact_phone",
+            "contact_email", "language", "language_other", "interpreter_needed",
+            "identity_code", "description", "organization", "created_at", "submitted_at",
+            "accepted_at", "closed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReferralDetailSerializer(ReferralSerializer):
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [*ReferralSerializer.Meta.fields, "available_transitions"]
+        read_only_fields = fields
+
+    def get_available_transitions(self, referral) -> list[str]:
+        user = self.context["request"].user
+        return [
+            name for name, (method, _call) in TRANSITIONS.items()
+            if may_run(getattr(referral, method), user)
+            and not refusal_reasons(getattr(referral, method))
+        ]  # fmt: skip
+
+
+class TransitionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason_code = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(is_active=True), required=False
+    )
+
+
+class ReferralFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=State.choices)
+    municipality = django_filters.CharFilter(field_name="municipality__code")
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+
+    class Meta:
+        model = Referral
+        fields = ["state", "municipality", "submitted_after", "submitted_before"]
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals the caller may see: those they made, and those their organization holds."""
+
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        visible = Q(referrer=user)
+        if getattr(user, "is_worker", False):
+            visible |= Q(organization_id=user.organization_id)
+        return (
+            Referral.objects.filter(visible)
+            .select_related("municipality", "target_group")
+            .prefetch_related("challenges", "preferred_modes")
+            .order_by("-created_at", "-pk")
+        )
+
+    def retrieve(self, request, pk=None):
+        referral = selectors.get_referral_for_user(request.user, pk)
+        record_access(request, referral, AccessRecord.Channel.API)
+        return Response(ReferralDetailSerializer(referral, context={"request": request}).data)
+
+    @extend_schema(request=TransitionSerializer, responses=ReferralDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def transitions(self, request, pk=None, name=None):
+        if name not in TRANSITIONS:
+            raise exceptions.NotFound()
+        if name == "claim":
+            referral = selectors.get_pooled_referral_for_user(request.user, pk)
+        elif name in ("assign", "open_pool") or (
+            name in ("return", "cancel") and request.user.has_perm("referrals.triage_referral")
+        ):
+            referral = selectors.get_referral_for_triage(request.user, pk)
+        else:
+            referral = selectors.get_referral_for_user(request.user, pk)
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if name == "assign" and "organization" not in body.validated_data:
+            raise exceptions.ValidationError({"organization": ["This field is required."]})
+        referral = TRANSITIONS[name][1](referral, request.user, body.validated_data)
+        referral = Referral.objects.get(pk=referral.pk)
+        if request.user.has_perm("referrals.view_referral", referral):
+            return Response(ReferralDetailSerializer(referral, context={"request": request}).data)
+        return Response({"id": referral.pk, "state": referral.state})

@@ -159,3 +159,41 @@ def test_encryption_keys_are_required_when_debug_is_off():
     )  # fmt: skip
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off" in result.stderr
+
+
+def test_deploy_checks_are_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "HTTPS": "True",
+        "SECRET_KEY": "a-long-random-production-secret-" + "k3y!" * 12,
+        "ALLOWED_HOSTS": "perhelinja.example.fi",
+        "DJANGO_SETTINGS_MODULE": "perhelinja.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_logins_are_throttled_after_five_failures(client):
+    from tests.factories import ProfessionalFactory
+
+    user = ProfessionalFactory()
+    for _ in range(4):
+        response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+        assert response.status_code == 200  # the form again, with an error
+    response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    assert response.status_code == 429  # the fifth failure locks
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "secret-pass-123"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 1800

@@ -11,6 +11,8 @@ from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Challenge, ModeCode, Municipality, Service, TargetGroup
 
@@ -57,13 +59,16 @@ class ServiceFilter(django_filters.FilterSet):
         help_text=_("Words in the name or description of the service or its organization."),
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        queryset=municipalities,
-        to_field_name="code",
-        method="available_in",
-        empty_label=_("All municipalities"),
-        help_text=_("Also shows the services for the whole region and the digital services."),
+    # A municipality code; the API schema says so (the filter has a method, not a model field).
+    municipality = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelChoiceFilter(
+            label=_("Municipality"),
+            queryset=municipalities,
+            to_field_name="code",
+            method="available_in",
+            empty_label=_("All municipalities"),
+            help_text=_("Also shows the services for the whole region and the digital services."),
+        )
     )
     target_group = django_filters.ModelChoiceFilter(
         label=_("Who is it for"),

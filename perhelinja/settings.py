@@ -128,6 +128,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Sessions end after SESSION_IDLE_SECONDS without activity, and with the browser.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
 SESSION_SAVE_EVERY_REQUEST = True
@@ -209,6 +210,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ModeCodeEnum": "directory.models.ModeCode",
+        "ReferralStateEnum": "referrals.models.State",
+    },
 }
 
 # Celery: without a broker every task runs in-process, so a newcomer needs no services.
@@ -259,5 +264,6 @@ LOGGING = {
         "celery": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

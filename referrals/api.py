@@ -10,17 +10,20 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from directory.models import Organization
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
-from . import selectors, services
+from . import dashboard, insight, selectors, services
 from .audit import record_access
+from .forms import InsightForm
 from .models import AccessRecord, DeclineReason, Referral, State
 
 # API name → (model transition, service call)
@@ -161,3 +164,36 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if request.user.has_perm("referrals.view_referral", referral):
             return Response(ReferralDetailSerializer(referral, context={"request": request}).data)
         return Response({"id": referral.pk, "state": referral.state})
+
+
+class ThroughputView(APIView):
+    """The coordinators' aggregates, suppressed exactly as on screen and in the CSV."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
+            OpenApiParameter("area", str, description="'' = pilot areas, 'all', or a code"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        if not request.user.has_perm("referrals.triage_referral"):
+            raise exceptions.NotFound()
+        params = request.query_params.copy()
+        if params.get("start") or params.get("end"):
+            params["period"] = "custom"
+        form = InsightForm(params)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        figures = insight.throughput(
+            dashboard.period_from(form.cleaned_data), dashboard.scope_from(form.cleaned_data)
+        )
+        _header, areas = dashboard.area_rows(figures)
+        return Response({
+            "period": {"start": figures.period.start, "end": figures.period.end},
+            "sections": {
+                s.key: dict(s.rows) for s in dashboard.sections(figures)
+            },
+            "areas": {name: values for name, values in areas},
+        })  # fmt: skip

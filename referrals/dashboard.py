@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import NextStep, ServiceGiven
-from directory.models import ModeCode
+from directory.models import ModeCode, Municipality
 
-from . import charts
+from . import charts, insight
 from .insight import SMALL, Throughput, suppress, suppress_rate
 from .models import DeclineReason, FamilyLanguage, State
 
@@ -268,4 +269,43 @@ def capacity_use(period, scope) -> Section:
             (_("All times"), shown["all"]),
             (_("Capacity use"), _percent(suppress_rate(booked, total))),
         ],
+    )
+
+
+def period_from(data: dict) -> insight.Period:
+    """The period a dashboard form (or API query) chose; this month by default."""
+    today = timezone.localdate()
+    kind = data.get("period") or "month"
+    if kind == "custom":
+        return insight.Period(data["start"], data["end"])
+    if kind == "last_month":
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+        return insight.Period.month(year, month)
+    if kind == "quarter":
+        return insight.Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    if kind == "year":
+        return insight.Period.year(today.year)
+    if kind == "last_year":
+        return insight.Period.year(today.year - 1)
+    return insight.Period.month(today.year, today.month)
+
+
+def scope_from(data: dict) -> insight.Scope:
+    """The scope a dashboard form chose; the pilot areas by default."""
+    area = data.get("area") or ""
+    if area == "all":
+        municipalities = ()
+    elif area:
+        municipalities = tuple(Municipality.objects.filter(code=area).values_list("pk", flat=True))
+    else:
+        municipalities = tuple(
+            Municipality.objects.filter(is_pilot=True).values_list("pk", flat=True)
+        )
+    organization = data.get("organization")
+    service = data.get("service")
+    return insight.Scope(
+        municipalities=municipalities,
+        organization_id=organization.pk if organization else None,
+        service_id=service.pk if service else None,
+        mode=data.get("mode") or "",
     )

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from consent.models import Scope
 from consent.services import consent_record
-from directory.models import Municipality
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 from perhelinja.pdf import pdf_response
@@ -373,47 +372,10 @@ def notifications(request):
 # --- coordinator insight -----------------------------------------------------------------------
 
 
-def _insight_period(data: dict) -> insight.Period:
-    today = timezone.localdate()
-    kind = data.get("period") or "month"
-    if kind == "custom":
-        return insight.Period(data["start"], data["end"])
-    if kind == "last_month":
-        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-        return insight.Period.month(year, month)
-    if kind == "quarter":
-        return insight.Period.quarter(today.year, (today.month - 1) // 3 + 1)
-    if kind == "year":
-        return insight.Period.year(today.year)
-    if kind == "last_year":
-        return insight.Period.year(today.year - 1)
-    return insight.Period.month(today.year, today.month)
-
-
-def _insight_scope(data: dict) -> insight.Scope:
-    area = data.get("area") or ""
-    if area == "all":
-        municipalities = ()
-    elif area:
-        municipalities = tuple(Municipality.objects.filter(code=area).values_list("pk", flat=True))
-    else:
-        municipalities = tuple(
-            Municipality.objects.filter(is_pilot=True).values_list("pk", flat=True)
-        )
-    organization = data.get("organization")
-    service = data.get("service")
-    return insight.Scope(
-        municipalities=municipalities,
-        organization_id=organization.pk if organization else None,
-        service_id=service.pk if service else None,
-        mode=data.get("mode") or "",
-    )
-
-
 def _insight_choice(params) -> tuple[InsightForm, insight.Period, insight.Scope]:
     form = InsightForm(params or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return form, _insight_period(data), _insight_scope(data)
+    return form, dashboard.period_from(data), dashboard.scope_from(data)
 
 
 @login_required

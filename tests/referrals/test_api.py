@@ -108,3 +108,50 @@ def test_the_schema_and_docs_are_served(client):
     assert schema.status_code == 200 and b"/api/v1/referrals/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower()  # swagger-ui comes from the sidecar package
+
+
+def test_the_catalogue_is_public_and_filterable(api):
+    from tests.factories import ServiceFactory
+
+    shown = ServiceFactory()
+    ServiceFactory(is_active=False)
+    data = api.get("/api/v1/services/").data
+    assert [s["id"] for s in data["results"]] == [shown.pk]
+    assert data["results"][0]["organization"]["name"] == shown.organization.name
+    assert api.get("/api/v1/services/", {"mode": "video"}).data["count"] == 0
+
+
+def test_consents_are_recorded_read_and_withdrawn_through_the_api(api):
+    referral, cast = referral_in_state(State.SUBMITTED)
+    login(api, cast.referrer)
+    response = api.post(
+        "/api/v1/consents/",
+        {"given_by_role": "guardian", "given_by_name": "Maija", "method": "verbal",
+         "scopes": ["share_referral", "contact_phone"]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201 and response.data["scopes"] == [
+        "share_referral", "contact_phone",
+    ]  # fmt: skip
+    bad = api.post("/api/v1/consents/", {"given_by_role": "guardian"}, format="json")
+    assert bad.status_code == 400 and "scopes" in bad.data
+    pk = referral.consent_id
+    assert api.get(f"/api/v1/consents/{pk}/").status_code == 200
+    response = api.post(f"/api/v1/consents/{pk}/withdraw/", {"reason": "Peruttu"}, format="json")
+    assert response.status_code == 200 and response.data["withdrawn_at"]
+    assert Referral.objects.get(pk=referral.pk).state == State.WITHDRAWN
+    api.credentials()
+    login(api, WorkerFactory())
+    assert api.get(f"/api/v1/consents/{pk}/").status_code == 404
+
+
+def test_throughput_is_for_coordinators_and_suppressed(api):
+    cast = Cast()
+    for _ in range(3):
+        referral_in_state(State.SUBMITTED, cast)
+    login(api, cast.referrer)
+    assert api.get("/api/v1/stats/throughput/").status_code == 404
+    api.credentials()
+    login(api, cast.coordinator)
+    data = api.get("/api/v1/stats/throughput/", {"area": "all"}).data
+    assert data["sections"]["states"]["Total"] == "<5"

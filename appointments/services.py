@@ -405,6 +405,13 @@ def outcome_report(
     if sessions < 0:
         raise ValidationError({"sessions": _("The number of sessions cannot be negative.")})
     with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("consent").get(
+            pk=referral.pk
+        )
+        if referral.state not in BOOKABLE_REFERRAL_STATES or OutcomeReport.objects.filter(
+            referral=referral
+        ).exists():
+            raise TransitionRefused([_("The outcome of this referral cannot be reported now.")])
         shared = referral.consent is not None and referral.consent.is_valid_for(
             Scope.RETURN_OUTCOME
         )

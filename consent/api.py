@@ -49,6 +49,7 @@ def get_consent_for_user(user, pk) -> Consent:
 
 
 class ConsentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     serializer_class = ConsentSerializer
     queryset = Consent.objects.none()
 

@@ -207,6 +207,13 @@ SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")
 SLOT_OFFER_VALID_HOURS = envint("SLOT_OFFER_VALID_HOURS", "72")
 APPOINTMENT_REMINDER_HOURS = envint("APPOINTMENT_REMINDER_HOURS", "24")
 
+CACHE_URL = os.getenv("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -218,6 +225,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "referrals.api.exception_handler",
+    # 429 beyond these rates; the counters live in the cache (CACHE_URL: Redis when several
+    # processes serve, so that they share one count).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.getenv("API_RATE_ANON", "60/minute"),
+        "user": os.getenv("API_RATE_USER", "600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Perhelinja API",
@@ -231,6 +248,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ModeCodeEnum": "directory.models.ModeCode",
         "ReferralStateEnum": "referrals.models.State",
+        "AppointmentStateEnum": "appointments.models.AppointmentState",
     },
 }
 

@@ -10,6 +10,8 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -18,13 +20,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from directory.models import Organization
+from consent.models import Consent
+from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
 from . import dashboard, insight, selectors, services
 from .audit import record_access
 from .forms import InsightForm
-from .models import AccessRecord, DeclineReason, Referral, State
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    AccessRecord,
+    DeclineReason,
+    FamilyLanguage,
+    Referral,
+    State,
+)
 
 # API name → (model transition, service call)
 TRANSITIONS = {
@@ -96,6 +106,80 @@ class ReferralDetailSerializer(ReferralSerializer):
         ]  # fmt: skip
 
 
+class ReferralWriteSerializer(serializers.Serializer):
+    """A draft's content, as the referral wizard asks for it; PATCH sends only what changes."""
+
+    consent = serializers.PrimaryKeyRelatedField(
+        queryset=Consent.objects.none(), help_text="A consent the caller recorded."
+    )
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False,
+        help_text="The family's municipality; the caller's when left out.",
+    )  # fmt: skip
+    target_group = serializers.SlugRelatedField(
+        slug_field="slug", queryset=TargetGroup.objects.filter(is_active=True)
+    )
+    challenges = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Challenge.objects.filter(is_active=True),
+        allow_empty=False,
+    )  # fmt: skip
+    preferred_modes = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Mode.objects.all(), required=False
+    )
+    preferred_times = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=200)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=FamilyLanguage.choices)
+    language_other = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    interpreter_needed = serializers.BooleanField(required=False)
+    identity_code = serializers.CharField(max_length=11, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
+    children_birth_years = serializers.ListField(
+        child=serializers.IntegerField(), required=False, max_length=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")  # absent when the schema is generated
+        if request is not None:
+            self.fields["consent"].queryset = Consent.objects.filter(recorded_by=request.user)
+        if self.instance is not None:
+            del self.fields["consent"]  # a draft keeps the consent it was made under
+
+    def validate_children_birth_years(self, years):
+        this_year = timezone.localdate().year
+        if any(not (this_year - 30 <= y <= this_year + 1) for y in years):
+            raise serializers.ValidationError(
+                _("Give the children's birth years as four-digit years, e.g. 2019, 2022.")
+            )
+        return sorted(years)
+
+    def validate(self, data):
+        merged = {**self._current(), **data}
+        errors = {}
+        if not (merged.get("contact_phone") or merged.get("contact_email")):
+            errors["contact_phone"] = [_("Give a phone number or an email address.")]
+        if merged.get("language") == FamilyLanguage.OTHER and not merged.get("language_other"):
+            errors["language_other"] = [_("Name the language.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {f: getattr(self.instance, f) for f in
+                ("contact_phone", "contact_email", "language", "language_other")}  # fmt: skip
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data.pop("consent", None)
+        if "preferred_modes" in data:
+            data["modes"] = data.pop("preferred_modes")
+        return data
+
+
 class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     reason_code = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
@@ -117,6 +201,8 @@ class ReferralFilter(django_filters.FilterSet):
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Referrals the caller may see: those they made, and those their organization holds."""
+
+    lookup_value_regex = r"\d+"
 
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
@@ -141,6 +227,42 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         referral = selectors.get_referral_for_user(request.user, pk)
         record_access(request, referral, AccessRecord.Channel.API)
         return Response(ReferralDetailSerializer(referral, context={"request": request}).data)
+
+    @extend_schema(request=ReferralWriteSerializer, responses={201: ReferralDetailSerializer})
+    def create(self, request):
+        """Make a draft under a consent the caller recorded; only the caller sees it."""
+        if not getattr(request.user, "is_professional", False):
+            raise exceptions.PermissionDenied(_("Only municipal professionals can make referrals."))
+        body = ReferralWriteSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        referral = services.referral_create(
+            actor=request.user, consent=body.validated_data["consent"], **body.service_kwargs()
+        )
+        return self._detail(request, referral.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReferralWriteSerializer, responses=ReferralDetailSerializer)
+    def update(self, request, pk=None):
+        """Replace a draft's (or a returned referral's) content."""
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(request=ReferralWriteSerializer, responses=ReferralDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Change some of a draft's (or a returned referral's) content."""
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request, pk, *, partial: bool):
+        referral = selectors.get_referral_for_user(request.user, pk)
+        body = ReferralWriteSerializer(
+            referral, data=request.data, partial=partial, context={"request": request}
+        )
+        body.is_valid(raise_exception=True)
+        services.referral_update(referral=referral, actor=request.user, **body.service_kwargs())
+        return self._detail(request, referral.pk)
+
+    def _detail(self, request, pk, code=status.HTTP_200_OK):
+        referral = selectors.get_referral_for_user(request.user, pk)
+        data = ReferralDetailSerializer(referral, context={"request": request}).data
+        return Response(data, status=code)
 
     @extend_schema(request=TransitionSerializer, responses=ReferralDetailSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")

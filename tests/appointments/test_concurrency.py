@@ -109,3 +109,24 @@ def test_the_database_itself_refuses_an_overlap_the_service_did_not_see():
             organization=cast.organization, starts_at=overlapping.starts_at,
             ends_at=overlapping.ends_at, mode="video",
         )  # fmt: skip
+
+
+def test_thirty_parallel_api_bookings_of_one_slot_give_one_201_and_twenty_nine_409():
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    cast = Cast()
+    referrals = [referral_in_state(State.ACCEPTED, cast)[0] for _ in range(30)]
+    _referral, cast, shift = accepted_with_shift(cast=cast)
+    slot = shift.slots.first()
+    token = Token.objects.create(user=cast.handler).key
+
+    def book(referral_pk):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = api.post("/api/v1/appointments/", {"slot": slot.pk, "referral": referral_pk})
+        return response.status_code
+
+    results = race([lambda pk=r.pk: book(pk) for r in referrals])
+    assert sorted(results) == [201] + [409] * 29, results
+    assert Appointment.objects.filter(slot=slot).count() == 1

@@ -3,7 +3,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from referrals.models import AccessRecord, Referral, State
-from tests.factories import Cast, ProfessionalFactory, WorkerFactory, referral_in_state
+from tests.factories import (
+    Cast,
+    ConsentFactory,
+    ProfessionalFactory,
+    WorkerFactory,
+    referral_in_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +161,86 @@ def test_throughput_is_for_coordinators_and_suppressed(api):
     login(api, cast.coordinator)
     data = api.get("/api/v1/stats/throughput/", {"area": "all"}).data
     assert data["sections"]["states"]["Total"] == "<5"
+
+
+def draft_body(consent, cast, **extra):
+    return {
+        "consent": consent.pk, "target_group": cast.target_group.slug,
+        "challenges": [cast.challenge.slug], "preferred_modes": ["phone"],
+        "contact_name": "Maija Meikäläinen", "contact_phone": "+358 40 000 0001",
+        "language": "fi", "description": "Perhe toivoo keskusteluapua.",
+        "children_birth_years": [2021, 2019], **extra,
+    }  # fmt: skip
+
+
+def test_a_professional_makes_and_edits_a_draft_through_the_api(api):
+    cast = Cast()
+    consent = ConsentFactory(recorded_by=cast.referrer)
+    login(api, cast.referrer)
+    response = api.post(url(), draft_body(consent, cast), format="json")
+    assert response.status_code == 201, response.data
+    referral = Referral.objects.get(pk=response.data["id"])
+    assert (referral.state, referral.referrer, referral.consent) == (
+        State.DRAFT, cast.referrer, consent,
+    )  # fmt: skip
+    assert referral.municipality == cast.referrer.municipality
+    assert sorted(c.birth_year for c in referral.children.all()) == [2019, 2021]
+    assert [m.code for m in referral.preferred_modes.all()] == ["phone"]
+    assert response.data["available_transitions"] == ["submit", "cancel", "withdraw"]
+    response = api.patch(url(referral.pk), {"contact_name": "Liisa"}, format="json")
+    assert response.status_code == 200 and response.data["contact_name"] == "Liisa"
+    assert response.data["description"] == "Perhe toivoo keskusteluapua."
+    # submitted: no longer editable
+    api.post(url(referral.pk, "submit"), {}, format="json")
+    response = api.patch(url(referral.pk), {"contact_name": "Toinen"}, format="json")
+    assert response.status_code == 400
+    assert Referral.objects.get(pk=referral.pk).contact_name == "Liisa"
+
+
+def test_bad_draft_input_gets_field_messages_and_saves_nothing(api):
+    cast = Cast()
+    consent = ConsentFactory(recorded_by=cast.referrer)
+    someone_elses = ConsentFactory()
+    login(api, cast.referrer)
+    cases = [
+        (draft_body(someone_elses, cast), "consent"),
+        (draft_body(consent, cast, contact_phone=""), "contact_phone"),
+        (draft_body(consent, cast, language="other"), "language_other"),
+        (draft_body(consent, cast, challenges=[]), "challenges"),
+        (draft_body(consent, cast, target_group="nonexistent"), "target_group"),
+        (draft_body(consent, cast, children_birth_years=[1900]), "children_birth_years"),
+        (draft_body(consent, cast, identity_code="010101-123X"), "identity_code"),
+        (draft_body(consent, cast, contact_email="not-an-email"), "contact_email"),
+    ]
+    for body, field in cases:
+        response = api.post(url(), body, format="json")
+        assert response.status_code == 400 and field in response.data, (field, response.data)
+    assert not Referral.objects.exists()
+
+
+def test_only_the_referrer_edits_and_only_professionals_create(api):
+    referral, cast = referral_in_state(State.DRAFT)
+    for outsider in (ProfessionalFactory(), WorkerFactory(), cast.coordinator, cast.handler):
+        api.credentials()
+        login(api, outsider)
+        assert api.patch(url(referral.pk), {"contact_name": "X"}, format="json").status_code == 404
+        assert api.put(url(referral.pk), {}, format="json").status_code == 404
+    consent = ConsentFactory(recorded_by=cast.referrer)
+    for user in (cast.handler, cast.coordinator):
+        api.credentials()
+        login(api, user)
+        assert api.post(url(), draft_body(consent, cast), format="json").status_code == 403
+    assert Referral.objects.get(pk=referral.pk).contact_name == "Maija Meikäläinen"
+
+
+def test_the_api_answers_429_when_a_caller_goes_too_fast(api, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    monkeypatch.setitem(UserRateThrottle.THROTTLE_RATES, "user", "3/minute")
+    user = ProfessionalFactory()
+    login(api, user)
+    codes = [api.get(url()).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    cache.clear()

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo test lint format diagram messages clean
+.PHONY: install demo serve-demo serve test lint format diagram messages clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,11 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production shape on this machine: gunicorn + WhiteNoise, a Celery worker and beat,
+# PostgreSQL and Redis, DEBUG off (see bin/serve and the README's deployment outline).
+serve: install
+	PORT=$(PORT) $(BIN)/python bin/serve
 
 test: install
 	$(BIN)/pytest

@@ -190,6 +190,9 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+if os.getenv("EMAIL_FILE_PATH"):
+    # For django.core.mail.backends.filebased.EmailBackend: one file per sending connection.
+    EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Perhelinja <noreply@perhelinja.invalid>")
 
 # Retention: a closed referral's personal data is erased this many days after closure, and a

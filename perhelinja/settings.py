@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "consent",
     "referrals",
     "appointments",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")
 # How long a family's link to offered slots stays valid (hours), and the reminder lead time.
 SLOT_OFFER_VALID_HOURS = envint("SLOT_OFFER_VALID_HOURS", "72")
 APPOINTMENT_REMINDER_HOURS = envint("APPOINTMENT_REMINDER_HOURS", "24")
+# How long a family's link to the feedback questionnaire stays valid (days).
+FEEDBACK_LINK_VALID_DAYS = envint("FEEDBACK_LINK_VALID_DAYS", "30")
 
 CACHE_URL = os.getenv("CACHE_URL", "")
 CACHES = {

@@ -44,6 +44,7 @@ def due_for_erasure(now: datetime.datetime | None = None):
 def erase_referral(referral_id: int) -> bool:
     """Erase one referral's personal data; False when it was erased already."""
     from appointments.models import AppointmentEvent, OutcomeReport
+    from evaluation.models import FeedbackInvitation
 
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral_id)
@@ -55,6 +56,8 @@ def erase_referral(referral_id: int) -> bool:
         ReferralEvent.objects.filter(referral=referral).update(reason="")
         AppointmentEvent.objects.filter(appointment__referral=referral).update(reason="")
         OutcomeReport.objects.filter(referral=referral).update(summary_for_referrer="")
+        # The family's feedback link goes; its anonymous answer stays for statistics.
+        FeedbackInvitation.objects.filter(referral=referral).delete()
         _erase_consent_when_unused(referral.consent_id, now)
     logger.info("erased the personal data of referral %s", referral_id)
     return True

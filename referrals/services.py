@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import Consent
 from directory.models import Challenge, Mode, Organization
+from evaluation.tasks import invite_family_feedback
 from perhelinja.fsm import TransitionRefused, check_can_proceed, check_permission
 
 from . import routing
@@ -274,7 +275,11 @@ def referral_start_service(*, referral: Referral, actor, reason: str = "") -> Re
 
 
 def referral_complete(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "complete", actor=actor, reason=reason)[0]
+    """Complete; on commit the family is asked for feedback if its consent allows contact."""
+    return _run(
+        referral, "complete", actor=actor, reason=reason,
+        after=lambda r, _prev: invite_family_feedback.delay_on_commit(r.pk),
+    )[0]  # fmt: skip
 
 
 def referral_cancel(*, referral: Referral, actor, reason: str) -> Referral:

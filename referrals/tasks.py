@@ -140,6 +140,7 @@ def build_insight_report(report_id: int) -> str:
     """Make a coordinator's PDF period report, telling its progress as it goes."""
     import datetime
 
+    from evaluation import dashboard as evaluation_dashboard
     from perhelinja.pdf import render_pdf
 
     from . import dashboard, insight
@@ -176,6 +177,7 @@ def build_insight_report(report_id: int) -> str:
                 "area_header": area_header,
                 "area_rows": area_rows,
                 "charts": dashboard.chart_svgs(figures),
+                "evaluation_tables": evaluation_dashboard.tables(figures.period, figures.scope),
             }
         pdf = render_pdf("insight_report", context, language=report.language)
         step(InsightReport.Status.READY, 100, pdf=pdf, finished_at=timezone.now())

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from consent.models import Scope
 from consent.services import consent_record
+from evaluation import dashboard as evaluation_dashboard
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 from perhelinja.pdf import pdf_response
@@ -385,11 +386,13 @@ def insight_dashboard(request):
     form, period, scope = _insight_choice(request.GET)
     figures = insight.throughput(period, scope)
     extra = [dashboard.timeliness_now(scope), dashboard.capacity_use(period, scope)]
+    evaluation_tables = evaluation_dashboard.tables(period, scope)
     if request.GET.get("format") == "csv":
         rows = dashboard.csv_rows(figures)
         rows += [
             [section.title, label, shown] for section in extra for label, shown in section.rows
         ]
+        rows += evaluation_dashboard.csv_rows(evaluation_tables)
         body = insight.to_csv(rows, header=[
             _("Section"), _("Figure"), _("Value")
         ])  # fmt: skip
@@ -408,6 +411,7 @@ def insight_dashboard(request):
         "charts": dashboard.chart_svgs(figures),
         "monthly": dashboard.monthly_rows(figures),
         "funnel": dashboard.funnel_rows(figures),
+        "evaluation_tables": evaluation_tables,
         "csv_query": request.GET.urlencode(),
     }
     return render(request, "referrals/insight.html", context)

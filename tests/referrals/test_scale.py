@@ -1,0 +1,183 @@
+"""The Finland-scale generator at a tiny scale: its rows must be what the services would have
+left behind, or the benchmark measures a world the application cannot produce."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from appointments.models import ACTIVE_STATES, Appointment, AppointmentEvent, OutcomeReport
+from directory.models import User
+from referrals import scale, selectors
+from referrals.models import (
+    ROUTED_STATES,
+    TERMINAL_STATES,
+    Referral,
+    ReferralEvent,
+    ReferralGroupObjectPermission,
+    ReferralUserObjectPermission,
+    State,
+)
+from referrals.services import ORGANIZATION_PERMS, REFERRER_PERMS
+
+pytestmark = pytest.mark.django_db
+
+SCALE = 0.0006  # 600 referrals, 6 workers of 3 organizations
+
+
+@pytest.fixture
+def generated():
+    return scale.generate(SCALE, seed=7, log=lambda _line: None)
+
+
+def test_every_foreign_key_points_at_a_row(generated):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks the deferred keys now
+        else:
+            cursor.execute("PRAGMA foreign_key_check")
+            assert cursor.fetchall() == []
+
+
+def test_the_plan_scales_every_count_and_keeps_minimums():
+    full, tiny = scale.Plan.at(1.0), scale.Plan.at(0.001)
+    assert (full.referrals, full.organizations, full.professionals) == (1_000_000, 1000, 20000)
+    assert full.municipalities == 300
+    assert (tiny.referrals, tiny.professionals, tiny.organizations) == (1000, 20, 3)
+    with pytest.raises(ValueError):
+        scale.Plan.at(0)
+
+
+def test_object_permissions_are_those_the_services_grant(generated):
+    referrals = {r.pk: r for r in Referral.objects.select_related("organization")}
+    assert len(referrals) == 600
+    granted_users = defaultdict(set)
+    for pk, user, codename in ReferralUserObjectPermission.objects.values_list(
+        "content_object_id", "user_id", "permission__codename"
+    ):
+        granted_users[pk].add((user, codename))
+    granted_groups = defaultdict(set)
+    for pk, group, codename in ReferralGroupObjectPermission.objects.values_list(
+        "content_object_id", "group_id", "permission__codename"
+    ):
+        granted_groups[pk].add((group, codename))
+    for pk, referral in referrals.items():
+        assert granted_users[pk] == {(referral.referrer_id, p) for p in REFERRER_PERMS}
+        expected = (
+            {(referral.organization.group_id, p) for p in ORGANIZATION_PERMS}
+            if referral.organization_id
+            else set()
+        )
+        assert granted_groups[pk] == expected, (pk, referral.state)
+
+
+def test_guardian_agrees_with_the_foreign_keys_the_lists_filter_on(generated):
+    workers = User.objects.filter(organization__isnull=False)
+    assert workers.count() >= 3
+    for worker in workers:
+        seen = get_objects_for_user(
+            worker, "referrals.view_referral", klass=Referral, accept_global_perms=False
+        )
+        held = Referral.objects.filter(organization_id=worker.organization_id)
+        assert set(seen.values_list("pk", flat=True)) == set(held.values_list("pk", flat=True))
+        for referral in selectors.inbox(worker):
+            assert worker.has_perm("referrals.handle_referral", referral)
+    for professional in User.objects.filter(referrals_made__isnull=False).distinct()[:5]:
+        seen = get_objects_for_user(
+            professional, "referrals.change_referral", klass=Referral, accept_global_perms=False
+        )
+        mine = selectors.referrals_of_referrer(professional)
+        assert set(seen.values_list("pk", flat=True)) == set(mine.values_list("pk", flat=True))
+
+
+def test_states_replay_from_the_audit_events_through_legal_transitions(generated):
+    legal = {(t.name, t.source, t.target) for t in Referral().get_all_state_transitions()}
+    events = defaultdict(list)
+    for event in ReferralEvent.objects.order_by("created_at", "pk"):
+        events[event.referral_id].append(event)
+    now = timezone.now()
+    states = defaultdict(int)
+    for referral in Referral.objects.all():
+        states[referral.state] += 1
+        history = events[referral.pk]
+        current = State.DRAFT
+        for event in history:
+            assert event.from_state == current
+            assert (event.transition, event.from_state, event.to_state) in legal
+            assert referral.created_at <= event.created_at <= now
+            current = event.to_state
+        assert current == referral.state
+        last = history[-1].created_at if history else referral.created_at
+        assert referral.state_changed_at == last
+        submits = [e.created_at for e in history if e.transition == "submit"]
+        assert referral.submitted_at == (submits[-1] if submits else None)
+        accepts = [e.created_at for e in history if e.transition == "accept"]
+        assert referral.accepted_at == (accepts[-1] if accepts else None)
+        assert (referral.closed_at is not None) == (referral.state in TERMINAL_STATES)
+        if referral.state in ROUTED_STATES:
+            assert referral.organization_id is not None and history[-1].organization_id
+        if referral.state in (State.DRAFT, State.SUBMITTED, State.POOLED, State.RETURNED,
+                              State.DECLINED):  # fmt: skip
+            assert referral.organization_id is None
+        assert (referral.consent.withdrawn_at is not None) == (referral.state == State.WITHDRAWN)
+        if referral.erased_at is not None:
+            assert referral.contact_name == referral.description == ""
+            assert not referral.children.exists()
+    # Ten years: most are closed, and recent ones are open in several states.
+    assert states[State.COMPLETED] > 300
+    assert len([s for s in states if s not in TERMINAL_STATES]) >= 2
+
+
+def test_appointments_sit_on_their_workers_slots_and_replay_their_events(generated):
+    legal = {(t.name, t.source, t.target) for t in Appointment().get_all_state_transitions()}
+    events = defaultdict(list)
+    for event in AppointmentEvent.objects.order_by("created_at", "pk"):
+        events[event.appointment_id].append(event)
+    active = defaultdict(list)
+    appointments = Appointment.objects.select_related("slot", "referral")
+    assert appointments.count() > 1000
+    for appointment in appointments:
+        slot, referral = appointment.slot, appointment.referral
+        assert (slot.worker_id, slot.starts_at, slot.ends_at) == (
+            appointment.worker_id, appointment.starts_at, appointment.ends_at,
+        )  # fmt: skip
+        assert slot.organization_id == appointment.organization_id == referral.organization_id
+        assert referral.state in (State.SCHEDULED, State.IN_SERVICE, State.COMPLETED,
+                                  State.WITHDRAWN)  # fmt: skip
+        history = events[appointment.pk]
+        assert (history[0].transition, history[0].from_state) == ("book", "")
+        for event in history[1:]:
+            assert (event.transition, event.from_state, event.to_state) in legal
+        assert history[-1].to_state == appointment.state
+        if appointment.state in ACTIVE_STATES:
+            active[appointment.worker_id].append((appointment.starts_at, appointment.ends_at))
+    for times in active.values():
+        times.sort()
+        for (_s, end), (start, _e) in itertools.pairwise(times):
+            assert end <= start  # the exclusion constraint's rule
+    for referral in Referral.objects.filter(state__in=[State.SCHEDULED, State.IN_SERVICE]):
+        assert referral.appointments.exists()
+
+
+def test_completed_referrals_have_an_outcome_and_pools_only_pooled_ones(generated):
+    completed = set(Referral.objects.filter(state=State.COMPLETED).values_list("pk", flat=True))
+    assert set(OutcomeReport.objects.values_list("referral_id", flat=True)) == completed
+    pooled = Referral.pool_organizations.through.objects.values_list("referral__state", flat=True)
+    assert set(pooled) <= {State.POOLED}
+
+
+def test_it_adds_to_what_is_there_and_the_same_seed_gives_the_same_world():
+    now = timezone.now() - datetime.timedelta(days=1)
+    first = scale.generate(0.0002, seed=3, now=now, log=lambda _line: None)
+    states = list(Referral.objects.order_by("pk").values_list("state", "created_at"))
+    second = scale.generate(0.0002, seed=3, now=now, log=lambda _line: None)
+    assert Referral.objects.count() == 400
+    assert first.rows == second.rows
+    later = list(Referral.objects.order_by("pk").values_list("state", "created_at"))[200:]
+    assert later == states

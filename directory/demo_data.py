@@ -2686,3 +2686,85 @@ FAMILIES = [
         "preferred_times": "weekday mornings",
     },
 ]
+
+# ---------------------------------------------------------------------------
+# Evaluation (issue 9): outreach activities and earlier anonymous feedback.
+# ---------------------------------------------------------------------------
+
+# Lectures, open-door days, info sessions and service packages of the past half year:
+# (days ago, municipality code, organizer slugs, kind, audience, head count, target group
+# slugs, challenge slugs). Counts only: no one who came is named.
+OUTREACH_ACTIVITIES = [
+    (12, "853", ["aurajoen-vanhemmuustuki", "mielen-majakka"], "lecture", "professionals", 46,
+     ["parents"], ["parenting", "mental-wellbeing"]),
+    (20, "853", ["kotisatama"], "open_door", "families", 18, ["families-with-babies"],
+     ["loneliness"]),
+    (27, "400", ["lounaisrannikon-perhetuki"], "info_session", "both", 14, ["parents"],
+     ["family-conflicts"]),
+    (35, "895", ["vakka-suomen-erotuki", "uusi-pesa"], "lecture", "professionals", 31,
+     ["parents"], ["couple-relationship"]),
+    (41, "322", ["skargardens-familjeforum"], "open_door", "families", 9,
+     ["families-with-babies"], ["loneliness"]),
+    (48, "853", ["nuorten-tuulensuoja"], "info_session", "professionals", 62, ["young-people"],
+     ["mental-wellbeing", "substance-use"]),
+    (56, "400", ["perhetalouden-tukiverkko"], "service_package", "professionals", 11,
+     ["parents"], ["finances-debt"]),
+    (63, "895", ["arjen-palapeli"], "open_door", "families", 23, ["parents"], ["parenting"]),
+    (77, "853", ["rauhallinen-koti", "selva-arki"], "lecture", "professionals", 88, [],
+     ["violence-at-home", "substance-use"]),
+    (84, "322", ["skargardens-familjeforum", "lounaisrannikon-perhetuki"], "service_package",
+     "professionals", 17, ["families-with-babies"], ["parenting"]),
+    (98, "529", ["tyyni-vesi"], "info_session", "both", 26, [], ["grief-crisis"]),
+    (112, "853", ["mielen-majakka"], "info_session", "families", 15, ["young-adults"],
+     ["mental-wellbeing"]),
+    (126, "895", ["vakka-suomen-erotuki"], "info_session", "both", 12, ["parents"],
+     ["couple-relationship"]),
+    (140, "400", ["kotisatama", "aurajoen-vanhemmuustuki"], "open_door", "families", 21,
+     ["families-with-babies"], ["parenting"]),
+    (161, "853", ["aurajoen-vanhemmuustuki"], "lecture", "both", 54, ["parents"],
+     ["parenting"]),
+]  # fmt: skip
+
+# Earlier families' answers, kept only by area, organization and month, as the questionnaire
+# stores them: (months ago, municipality code, organization slug, useful, easy to reach,
+# would recommend, own words or "").
+FEEDBACK_ANSWERS = [
+    (1, "853", "aurajoen-vanhemmuustuki", 5, 4, 5, "Sain paljon apua iltojen rauhoittamiseen."),
+    (1, "853", "aurajoen-vanhemmuustuki", 4, 4, 4, ""),
+    (1, "853", "aurajoen-vanhemmuustuki", 5, 5, 5, "Ystävällinen ja kiireetön tapaaminen."),
+    (2, "853", "aurajoen-vanhemmuustuki", 4, 3, 4, "Aikaa sai odottaa, mutta apu oli hyvää."),
+    (2, "853", "aurajoen-vanhemmuustuki", 3, 4, 4, ""),
+    (1, "853", "mielen-majakka", 5, 4, 5, "Nuori uskalsi puhua, kiitos."),
+    (2, "853", "mielen-majakka", 4, 4, 5, ""),
+    (2, "853", "mielen-majakka", 5, 3, 4, ""),
+    (3, "853", "mielen-majakka", 4, 5, 5, "Videotapaaminen sopi meille hyvin."),
+    (3, "853", "mielen-majakka", 3, 4, 3, ""),
+    (1, "400", "lounaisrannikon-perhetuki", 4, 5, 5, "Kirjastolla oli helppo käydä."),
+    (2, "400", "lounaisrannikon-perhetuki", 5, 5, 5, ""),
+    (2, "400", "lounaisrannikon-perhetuki", 4, 4, 4, ""),
+    (3, "400", "lounaisrannikon-perhetuki", 3, 4, 4, "Olisimme tarvinneet useamman tapaamisen."),
+    (4, "400", "lounaisrannikon-perhetuki", 5, 4, 5, ""),
+    (1, "895", "vakka-suomen-erotuki", 4, 3, 4, ""),
+    (2, "895", "vakka-suomen-erotuki", 5, 4, 5, "Erotilanteessa tuki tuli oikeaan aikaan."),
+    (3, "895", "vakka-suomen-erotuki", 4, 4, 4, ""),
+    (1, "322", "skargardens-familjeforum", 5, 5, 5, "Det var skönt att få hjälp på svenska."),
+    (2, "322", "skargardens-familjeforum", 4, 3, 4, ""),
+    (3, "322", "skargardens-familjeforum", 5, 4, 5, ""),
+]
+
+# Earlier referrers' views: (months ago, municipality code, organization slug, went where it
+# should, how quickly 1-5).
+REFERRER_VIEWS = [
+    (1, "853", "aurajoen-vanhemmuustuki", "yes", 4),
+    (1, "853", "aurajoen-vanhemmuustuki", "yes", 3),
+    (2, "853", "aurajoen-vanhemmuustuki", "yes", 4),
+    (2, "853", "mielen-majakka", "partly", 3),
+    (2, "853", "mielen-majakka", "yes", 5),
+    (3, "853", "mielen-majakka", "yes", 4),
+    (1, "400", "lounaisrannikon-perhetuki", "yes", 5),
+    (2, "400", "lounaisrannikon-perhetuki", "yes", 4),
+    (3, "400", "lounaisrannikon-perhetuki", "no", 2),
+    (2, "895", "vakka-suomen-erotuki", "yes", 4),
+    (3, "895", "vakka-suomen-erotuki", "partly", 3),
+    (1, "322", "skargardens-familjeforum", "yes", 5),
+]

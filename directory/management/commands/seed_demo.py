@@ -54,6 +54,7 @@ from directory.models import (
     Unit,
     User,
 )
+from evaluation import demo as evaluation_demo
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralEvent, State
 from referrals.timeliness import is_working_day
@@ -163,6 +164,7 @@ class Command(BaseCommand):
             shifts = self.load_shifts(users)
             created = self.load_referrals()
             offer, link = self.family_link()
+            evaluation = evaluation_demo.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Organization.objects.count()} organizations, "
@@ -185,6 +187,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nA family's link to choose a time (referral #{offer.referral_id}, open until "
                 f"{expires:%Y-%m-%d %H:%M}; no login):\n  {link}"
+            )
+        self.stdout.write(
+            f"\nEvaluation: {evaluation.activities} outreach activities, {evaluation.answers} "
+            f"families' and {evaluation.referrer_answers} referrers' answers added."
+        )
+        if evaluation.open_link:
+            self.stdout.write(
+                f"A family's feedback link to try (no login):\n  {evaluation.open_link}"
             )
 
     # --- catalogue ---------------------------------------------------------------------------

@@ -16,6 +16,10 @@ Municipality codes used:
 
 from __future__ import annotations
 
+# The demo coordinator's second factor: a fixed, published TOTP key (base32), so that anyone
+# trying the demo can add it to an authenticator app or run `manage.py totp_code coordinator`.
+COORDINATOR_TOTP_SECRET = "PERHELINJADEMOKOORDINAATTORI2345"  # noqa: S105  (published)
+
 # ---------------------------------------------------------------------------
 # Taxonomies: (slug, name_fi, name_sv, name_en)
 # ---------------------------------------------------------------------------

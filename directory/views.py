@@ -1,14 +1,24 @@
+import django_otp
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from referrals.models import Referral, State
 
+from . import services, two_factor
 from .filters import ServiceFilter
+from .forms import CodeForm
 
 
 @login_required
@@ -79,3 +89,113 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+# --- the account: second factor and password --------------------------------------------------
+
+
+def _next_url(request, default: str) -> str:
+    """The `next` parameter when it points to this site, else `default`."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(default)
+
+
+def _verified(request, device) -> None:
+    """Mark the session as verified by `device`, under a new session key (a step up in
+    privilege, like a login)."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+@login_required
+def account(request, remove_form: CodeForm | None = None):
+    """The person's own settings: the second factor and the password."""
+    user = request.user
+    context = {
+        "device": two_factor.confirmed_device(user),
+        "required": two_factor.two_factor_required(user),
+        "remove_form": remove_form or CodeForm(),
+    }
+    return render(request, "directory/account.html", context)
+
+
+@login_required
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the key), then prove it with a
+    code. Required roles are sent here until they have done so."""
+    user = request.user
+    if two_factor.confirmed_device(user) is not None:
+        return redirect("account")
+    next_url = _next_url(request, "account")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.totp_device_confirm(user=user, token=form.cleaned_data["otp_token"])
+        except ValidationError as error:
+            form.add_error("otp_token", error)
+        else:
+            _verified(request, device)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(next_url)
+    device = services.totp_device_prepare(user=user)
+    context = {
+        "form": form,
+        "next": next_url,
+        "required": two_factor.two_factor_required(user),
+        "qr": two_factor.qr_data_uri(device),
+        "secret": two_factor.secret_for_display(device),
+    }
+    return render(request, "directory/two_factor_setup.html", context)
+
+
+@login_required
+@require_POST
+def two_factor_remove(request):
+    """Turn the second factor off; the form sits on the account page."""
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.totp_device_remove(user=request.user, token=form.cleaned_data["otp_token"])
+        except ValidationError as error:
+            form.add_error("otp_token", error)
+        else:
+            messages.success(request, _("Two-factor authentication is off."))
+            return redirect("account")
+    return account(request, remove_form=form)
+
+
+def two_factor_verify(request):
+    """The second login step: a person with a device enters its current code."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    next_url = _next_url(request, settings.LOGIN_REDIRECT_URL)
+    if request.user.is_verified() or two_factor.pending_step(request.user) != two_factor.VERIFY:
+        return redirect(next_url)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.totp_device_verify(
+                user=request.user, token=form.cleaned_data["otp_token"]
+            )
+        except ValidationError as error:
+            form.add_error("otp_token", error)
+        else:
+            _verified(request, device)
+            return redirect(next_url)
+    return render(request, "directory/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, checked by AUTH_PASSWORD_VALIDATORS, on the account page."""
+
+    template_name = "directory/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -27,6 +27,7 @@ from tests.factories import (
     draft_referral,
     referral_in_state,
 )
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def fetch_pdf(client, user, url: str, filename: str) -> str:
-    client.force_login(user)
+    login(client, user)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -235,7 +236,7 @@ def test_each_document_with_family_data_records_exactly_one_pdf_access(client):
     ]
     for user, route, pk in reads:
         before = AccessRecord.objects.count()
-        client.force_login(user)
+        login(client, user)
         assert client.get(reverse(route, args=[pk])).status_code == 200
         assert AccessRecord.objects.count() == before + 1
         record = AccessRecord.objects.latest("pk")
@@ -244,7 +245,7 @@ def test_each_document_with_family_data_records_exactly_one_pdf_access(client):
         )  # fmt: skip
 
     before = AccessRecord.objects.count()
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     assert client.get(reverse("documents:access_report", args=[referral.pk])).status_code == 200
     assert AccessRecord.objects.count() == before
 
@@ -269,7 +270,7 @@ def test_outsiders_get_404_for_every_document(client):
         "worker": (cast.handler, {k: urls[k] for k in ("consent", "access")}),
     }
     for who, (user, refused) in outsiders.items():
-        client.force_login(user)
+        login(client, user)
         for name, url in refused.items():
             assert client.get(url).status_code == 404, (who, name)
     assert not AccessRecord.objects.filter(channel="pdf").exists()
@@ -299,13 +300,13 @@ def test_the_pages_link_to_their_documents(client):
         ),
     ]
     for user, page, linked, not_linked in pages:
-        client.force_login(user)
+        login(client, user)
         html = client.get(page).content.decode()
         assert f'href="{linked}' in html, page
         assert not_linked is None or not_linked not in html, page
 
     submitted, cast = referral_in_state(State.SUBMITTED)
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     html = client.get(reverse("referrals:triage_detail", args=[submitted.pk])).content.decode()
     assert reverse("documents:access_report", args=[submitted.pk]) in html
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from directory.models import Municipality, Organization, Service, User
 from referrals.diagram import mermaid, readme_block
 from referrals.models import Referral, State
+from tests.two_factor import login
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,13 +109,28 @@ def test_every_demo_user_can_log_in_and_sees_their_start_page(demo, client, sett
             reverse("login"), {"username": username, "password": settings.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
+        if username == "coordinator":
+            # Coordinators enter a code: the demo prints the key and `totp_code` the code.
+            assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
+            out = StringIO()
+            call_command("totp_code", "coordinator", stdout=out)
+            client.post(reverse("two_factor_verify"), {"otp_token": out.getvalue().strip()})
         assert client.get(reverse("home")).status_code == 200
         client.logout()
 
 
 @pytest.mark.django_db
+def test_the_demo_prints_the_coordinators_second_factor(demo):
+    from directory.demo_data import COORDINATOR_TOTP_SECRET
+
+    assert COORDINATOR_TOTP_SECRET in demo
+    assert f"otpauth://totp/Perhelinja%3Acoordinator?secret={COORDINATOR_TOTP_SECRET}" in demo
+    assert "manage.py totp_code coordinator" in demo
+
+
+@pytest.mark.django_db
 def test_the_coordinator_can_maintain_the_catalogue_in_the_admin(demo, client):
-    client.force_login(User.objects.get(username="coordinator"))
+    login(client, User.objects.get(username="coordinator"))
     assert client.get(reverse("admin:index")).status_code == 200
     service = Service.objects.first()
     assert client.get(reverse("admin:directory_service_changelist")).status_code == 200

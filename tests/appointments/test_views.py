@@ -8,6 +8,7 @@ from appointments.models import Appointment, AppointmentState, Shift, SlotOffer
 from referrals.models import State
 from tests.appointments.helpers import accepted_with_shift, tomorrow
 from tests.factories import ProfessionalFactory, WorkerFactory
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_appointment_pages_are_only_for_the_organizations_workers(client):
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
     for outsider in (WorkerFactory(), ProfessionalFactory(), cast.referrer, cast.coordinator):
-        client.force_login(outsider)
+        login(client, outsider)
         assert client.get(reverse("appointments:detail", args=[appointment.pk])).status_code == 404
         assert client.get(reverse("appointments:book", args=[referral.pk])).status_code == 404
         response = client.post(reverse("appointments:action", args=[appointment.pk, "attend"]))

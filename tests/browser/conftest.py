@@ -5,6 +5,7 @@ Nothing is downloaded: the browser is /usr/bin/chromium (`apt-get install chromi
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -76,8 +77,49 @@ def browser_context_args(browser_context_args):
     }
 
 
+# Chromium logs every CSP refusal to the console ("... violates the following Content Security
+# Policy directive ..."); the listener adds the event's own report, which also names the page.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `Content Security Policy violation on ${location.pathname}: ${event.violatedDirective} `
+  + `refused ${event.blockedURI || "inline code"}`));
+"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+
+def fail_on_csp_violations(violations: list[str]) -> None:
+    if violations:
+        pytest.fail(
+            f"{len(violations)} Content Security Policy violation(s):\n" + "\n".join(violations),
+            pytrace=False,
+        )
+
+
 @pytest.fixture
-def phone_page(browser, browser_context_args):
+def csp_violations() -> list[str]:
+    """The CSP violations the browser reported in this test; any left at the end fail it."""
+    return []
+
+
+@pytest.fixture
+def context(context, csp_violations):
+    """pytest-playwright's context (behind `page`), watched for CSP violations on every page."""
+    watch_csp(context, csp_violations)
+    yield context
+    fail_on_csp_violations(csp_violations)
+
+
+@pytest.fixture
+def phone_page(browser, browser_context_args, csp_violations):
     """A page in a phone-sized context (390x844, mobile), otherwise like `page`."""
     context = browser.new_context(
         **{
@@ -87,8 +129,10 @@ def phone_page(browser, browser_context_args):
             "has_touch": True,
         }
     )
+    watch_csp(context, csp_violations)
     yield context.new_page()
     context.close()
+    fail_on_csp_violations(csp_violations)
 
 
 @pytest.fixture(autouse=True)
@@ -129,13 +173,25 @@ def axe_check():
 
 @pytest.fixture
 def login(page, live_server):
-    """Returns `login(username, password)`: log in through the form; waits for the home page."""
+    """Returns `login(username, password)`: log in through the form, with the code step when
+    the account has a second factor (a coordinator is given one, as if set up earlier; the code
+    is computed from the device's key like an authenticator app); waits for the home page."""
+    from directory.models import User
+    from directory.two_factor import two_factor_required
+    from tests.two_factor import code, confirmed_device
 
     def do_login(username: str, password: str = PASSWORD) -> None:
+        user = User.objects.get(username=username)
+        if two_factor_required(user):
+            confirmed_device(user)
         page.goto(live_server.url + "/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.locator("main form button[type=submit]").click()
-        page.wait_for_url(live_server.url + "/")
+        page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(login/code/\?next=.*)?$"))
+        if "/login/code/" in page.url:
+            page.fill("#id_otp_token", code(confirmed_device(user)))
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_url(live_server.url + "/")
 
     return do_login

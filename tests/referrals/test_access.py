@@ -4,6 +4,7 @@ from django.urls import reverse
 from referrals.audit import access_report
 from referrals.models import AccessRecord, State
 from tests.factories import referral_in_state
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_lists_and_refused_reads_record_nothing(client):
     referral, cast = referral_in_state(State.ASSIGNED)
     client.force_login(cast.referrer)
     client.get(reverse("referrals:mine"))
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
     client.get(reverse("referrals:triage_detail", args=[referral.pk]))
     assert not AccessRecord.objects.exists()

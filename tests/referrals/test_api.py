@@ -10,6 +10,7 @@ from tests.factories import (
     WorkerFactory,
     referral_in_state,
 )
+from tests.two_factor import token_request
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,8 @@ def api():
 
 
 def login(api, user):
-    response = api.post(
-        reverse("api-token"), {"username": user.username, "password": "secret-pass-123"}
-    )
+    # a coordinator also sends the code of the second factor
+    response = api.post(reverse("api-token"), token_request(user))
     assert response.status_code == 200
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
 

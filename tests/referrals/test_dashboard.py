@@ -5,13 +5,14 @@ from django.urls import reverse
 
 from referrals.models import State
 from tests.factories import Cast, ProfessionalFactory, WorkerFactory, referral_in_state
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
 
 def test_only_coordinators_see_the_dashboard(client):
     for user in (ProfessionalFactory(), WorkerFactory()):
-        client.force_login(user)
+        login(client, user)
         assert client.get(reverse("referrals:insight")).status_code == 404
 
 
@@ -25,7 +26,7 @@ def test_small_counts_are_suppressed_on_screen_and_in_csv(client):
         referral_in_state(State.ACCEPTED, cast)
     for _ in range(6):
         referral_in_state(State.SUBMITTED, cast)
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     body = client.get(reverse("referrals:insight"), {"area": "all"}).content.decode()
     cells = _cells(body)
     assert "9" in cells and "6" in cells  # referrals in, submitted
@@ -45,7 +46,7 @@ def test_screen_and_csv_agree(client):
     cast = Cast()
     for _ in range(7):
         referral_in_state(State.SUBMITTED, cast)
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     body = client.get(reverse("referrals:insight"), {"area": "all"}).content.decode()
     text = client.get(
         reverse("referrals:insight"), {"area": "all", "format": "csv"}
@@ -58,7 +59,7 @@ def test_screen_and_csv_agree(client):
 
 def test_a_custom_period_needs_both_ends(client):
     cast = Cast()
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     body = client.get(reverse("referrals:insight"), {"period": "custom"}).content.decode()
     assert "Give both dates of a custom period." in body
 
@@ -87,7 +88,7 @@ def test_the_pdf_report_is_made_in_a_task_and_keeps_small_cells_hidden(
         referral_in_state(State.ACCEPTED, cast)
     for _ in range(6):
         referral_in_state(State.SUBMITTED, cast)
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("referrals:insight_report_new"), {"area": "all"},

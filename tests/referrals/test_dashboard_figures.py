@@ -17,6 +17,7 @@ from directory.models import Municipality
 from referrals import services
 from referrals.models import Referral
 from tests.factories import Cast, ProfessionalFactory, draft_referral
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 HKI = ZoneInfo("Europe/Helsinki")
@@ -47,7 +48,7 @@ def test_every_dashboard_figure_equals_the_hand_computed_value(client):
     for day, wait in zip((3, 4, 5, 6, 7), (2, 2, 4, 4, 6), strict=True):
         _referral(cast, laitila, day=day, wait=wait)
 
-    client.force_login(cast.coordinator)
+    login(client, cast.coordinator)
     response = client.get(
         reverse("referrals:insight"),
         {"period": "custom", "start": "2025-03-01", "end": "2025-03-31", "format": "csv"},

@@ -55,6 +55,7 @@ from tests.factories import (
     draft_referral,
     referral_in_state,
 )
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -431,7 +432,7 @@ def test_the_dashboard_csv_equals_the_hand_computed_figures_after_suppression(mo
 
     from tests.factories import CoordinatorFactory
 
-    client.force_login(CoordinatorFactory())
+    login(client, CoordinatorFactory())
     response = client.get(
         reverse("referrals:insight"),
         {"period": "custom", "start": "2025-03-01", "end": "2025-03-31", "area": "all",

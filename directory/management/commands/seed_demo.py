@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from base64 import b32decode
 from datetime import timedelta
 
 from dateutil.rrule import rrulestr
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appointments import services as appointment_services
 from appointments.models import (
@@ -159,6 +161,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.load_catalogue()
             users = self.load_users(password)
+            device = self.load_second_factor(users[0])
         # Notifications of the demo's history would only flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             shifts = self.load_shifts(users)
@@ -182,6 +185,12 @@ class Command(BaseCommand):
                     )
                 )
                 self.stdout.write(f"  {user.username:<42} {role}")
+            self.stdout.write(
+                f"\nThe coordinator logs in with a second factor (TOTP). Add this key to an "
+                f"authenticator app:\n  {demo_data.COORDINATOR_TOTP_SECRET}\n  "
+                f"{device.config_url}\nor print the current code with "
+                f"`manage.py totp_code {device.user.username}`."
+            )
         if link:
             expires = timezone.localtime(offer.expires_at)
             self.stdout.write(
@@ -298,6 +307,18 @@ class Command(BaseCommand):
                 )
             )
         return users
+
+    def load_second_factor(self, coordinator: User) -> TOTPDevice:
+        """The demo coordinator's TOTP device with the published demo key: coordinators must
+        use a second factor, and a newcomer must still be able to log in."""
+        key = b32decode(demo_data.COORDINATOR_TOTP_SECRET).hex()
+        device, _created = TOTPDevice.objects.update_or_create(
+            user=coordinator,
+            name="demo",
+            defaults={"key": key, "confirmed": True, "throttling_failure_count": 0},
+        )
+        TOTPDevice.objects.filter(user=coordinator).exclude(pk=device.pk).delete()
+        return device
 
     # --- reception shifts --------------------------------------------------------------------
 

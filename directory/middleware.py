@@ -1,0 +1,64 @@
+"""Request-wide rules of the directory app: the second factor and the content security policy."""
+
+from __future__ import annotations
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import two_factor
+
+# What a person whose second factor is pending may still do: finish it, or leave.
+OPEN_VIEWS = {"login", "logout", "set_language", "two_factor_setup", "two_factor_verify"}
+
+
+class TwoFactorMiddleware:
+    """Until the session is verified, a person with a device must enter a code, and a person
+    in OTP_REQUIRED_ROLES without one must set one up; nothing else is reachable meanwhile.
+
+    Runs after django-otp's OTPMiddleware. Token-authenticated API calls never carry a
+    session user here: the token endpoint asks for the code instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or request.resolver_match.view_name in OPEN_VIEWS:
+            return None
+        if user.is_verified():
+            return None
+        step = two_factor.pending_step(user)
+        if step is None:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Two-factor authentication is required: log in with a code first.")},
+                status=403,
+            )
+        target = "two_factor_verify" if step == two_factor.VERIFY else "two_factor_setup"
+        response = redirect_to_login(request.get_full_path(), reverse(target))
+        if request.headers.get("HX-Request"):
+            # htmx would swap the code page into a fragment; have it load the whole page.
+            htmx_response = HttpResponse(status=204)
+            htmx_response["HX-Redirect"] = response["Location"]
+            return htmx_response
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with one exception: Chrome shows a PDF through an internal
+    <embed> of the same URL, which `object-src 'none'` blocks, so PDF responses allow 'self'."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            parts.replace = {**(parts.replace or {}), "object-src": [SELF]}
+        return parts

@@ -74,6 +74,13 @@ def load() -> Loaded:
             )
             loaded.activities += 1
 
+        completed = Referral.objects.filter(
+            state=State.COMPLETED, referrer__username__startswith="pro."
+        ).select_related("referrer")
+        # Normally made by the task queued on completion; made here too (it is idempotent) in
+        # case that task has not run yet, e.g. with a real broker.
+        for referral in completed:
+            services.feedback_invitation_create(referral_id=referral.pk)
         invitations = list(FeedbackInvitation.objects.filter(used=False).order_by("pk"))
         for invitation in invitations[1:]:
             services.feedback_answer_submit(
@@ -96,9 +103,6 @@ def load() -> Loaded:
             )  # fmt: skip
             loaded.answers += 1
 
-        completed = Referral.objects.filter(
-            state=State.COMPLETED, referrer__username__startswith="pro."
-        ).select_related("referrer")
         for referral in list(completed.order_by("pk"))[1:]:
             services.referrer_feedback_give(
                 referral=referral,

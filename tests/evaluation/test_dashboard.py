@@ -42,6 +42,7 @@ from tests.factories import (
     ProfessionalFactory,
     WorkerFactory,
 )
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +181,7 @@ def test_an_organization_filter_narrows_feedback_and_outreach(month):
 
 
 def test_the_dashboard_and_its_csv_show_the_same_suppressed_figures(client, month):
-    client.force_login(month)
+    login(client, month)
     body = client.get(reverse("referrals:insight"), MARCH).content.decode()
     assert "Families&#x27; feedback by area" in body and "Outreach by area" in body
     assert '<th scope="row">Turku</th><td>6</td><td>4,3</td><td>4,0</td><td>4,7</td>' in body
@@ -219,7 +220,7 @@ def test_the_pdf_report_has_the_evaluation_tables_with_small_cells_hidden(
 ):
     from referrals.models import InsightReport
 
-    client.force_login(month)
+    login(client, month)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("referrals:insight_report_new"), MARCH, HTTP_ACCEPT_LANGUAGE="en")
     report = InsightReport.objects.get()
@@ -238,11 +239,11 @@ def test_only_coordinators_read_the_families_own_words(client, month):
     FeedbackAnswer.objects.filter(municipality__code="853").update(comment="Hyvä apu")
     url = reverse("evaluation:comments")
     for user in (ProfessionalFactory(), WorkerFactory()):
-        client.force_login(user)
+        login(client, user)
         assert client.get(url, MARCH).status_code == 404
     client.logout()
     assert client.get(url, MARCH).status_code == 302
-    client.force_login(month)
+    login(client, month)
     body = client.get(url, MARCH).content.decode()
     assert body.count("Hyvä apu") == 6  # March only: the February answer is outside
 
@@ -257,7 +258,7 @@ def test_the_comments_are_paginated_with_bounded_queries(
             municipality=turku, organization=organization, month=datetime.date(2025, 3, 1),
             useful=3, easy_to_reach=3, would_recommend=3, comment=f"Vastaus numero {i}",
         )  # fmt: skip
-    client.force_login(month)
+    login(client, month)
     url = reverse("evaluation:comments")
     # Twenty rows, yet fewer queries: session, user, second factor, permissions (2), the
     # form's areas and organizations, the pilot areas, count, page, session renewal.
@@ -275,9 +276,9 @@ def test_a_coordinator_removes_a_text_that_points_at_someone(client, month):
     answer.comment = "Työntekijä Maija auttoi"
     answer.save()
     url = reverse("evaluation:comment_remove", args=[answer.pk])
-    client.force_login(WorkerFactory())
+    login(client, WorkerFactory())
     assert client.post(url).status_code == 404
-    client.force_login(month)
+    login(client, month)
     back = reverse("evaluation:comments") + "?period=custom&start=2025-03-01&end=2025-03-31"
     response = client.post(url, {"next": back})
     assert response.url == back

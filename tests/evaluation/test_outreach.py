@@ -19,6 +19,7 @@ from tests.factories import (
     TargetGroupFactory,
     WorkerFactory,
 )
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_worker_records_an_activity_of_their_organization(client):
     worker = WorkerFactory()
     partner = OrganizationFactory()
     theme, group = ChallengeFactory(), TargetGroupFactory()
-    client.force_login(worker)
+    login(client, worker)
     page = client.get(reverse("evaluation:outreach_new")).content.decode()
     assert f'value="{worker.organization_id}" id="id_organizations_' in page
     assert "checked" in page and "<legend" in page
@@ -73,7 +74,7 @@ def test_a_worker_records_an_activity_of_their_organization(client):
 
 def test_a_worker_cannot_record_for_other_organizations_only(client):
     worker = WorkerFactory()
-    client.force_login(worker)
+    login(client, worker)
     response = client.post(reverse("evaluation:outreach_new"), _form_data([OrganizationFactory()]))
     assert response.status_code == 200
     assert "Include your own organization among the organizers." in response.content.decode()
@@ -108,7 +109,7 @@ def test_who_sees_and_edits_which_activity(client):
         professional: {"list": 404, "new": 404, "edit": 404},
     }
     for user, expected in matrix.items():
-        client.force_login(user)
+        login(client, user)
         got = {
             "list": client.get(reverse("evaluation:outreach")).status_code,
             "new": client.get(reverse("evaluation:outreach_new")).status_code,
@@ -116,7 +117,7 @@ def test_who_sees_and_edits_which_activity(client):
         }
         assert got == expected, user
     for user, new_status in ((other, 200), (professional, 404)):
-        client.force_login(user)
+        login(client, user)
         assert client.post(edit, data).status_code == 404
         assert client.post(delete).status_code == 404
         # The other worker gets the form back: their own organization is not among these.
@@ -125,14 +126,14 @@ def test_who_sees_and_edits_which_activity(client):
     activity.refresh_from_db()
     assert activity.head_count == 40
 
-    client.force_login(other)
+    login(client, other)
     assert "No activities recorded." in client.get(reverse("evaluation:outreach")).content.decode()
 
-    client.force_login(coordinator)
+    login(client, coordinator)
     assert client.post(edit, data).status_code == 302
     activity.refresh_from_db()
     assert activity.head_count == 41
-    client.force_login(colleague)
+    login(client, colleague)
     assert client.post(delete).status_code == 302
     assert not OutreachActivity.objects.exists()
     client.logout()
@@ -171,7 +172,7 @@ def test_the_list_makes_a_bounded_number_of_queries(client, django_assert_max_nu
     for i in range(count):
         activity = _activity(coordinator, organizations[: 1 + i % 3], head_count=i + 1)
         activity.challenges.set(themes)
-    client.force_login(coordinator)
+    login(client, coordinator)
     # The same for 3 and 30 rows: session, user, second factor, permissions (2), role groups,
     # count, page, three prefetches, the area choices and the session renewal.
     with django_assert_max_num_queries(15):
@@ -187,7 +188,7 @@ def test_the_list_filters_by_area_with_htmx(client):
         worker, [worker.organization], head_count=7,
         municipality=Municipality.objects.get(code="322"),
     )  # fmt: skip
-    client.force_login(worker)
+    login(client, worker)
     area = Municipality.objects.get(code="322")
     response = client.get(reverse("evaluation:outreach"), {"area": area.pk}, HTTP_HX_REQUEST="true")
     body = response.content.decode()

@@ -15,6 +15,7 @@ from tests.factories import (
     WorkerFactory,
     referral_in_state,
 )
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -23,25 +24,25 @@ ANSWER = {"reached": "partly", "speed": "4"}
 
 def test_the_referrer_is_asked_on_the_page_of_a_completed_referral_only(client):
     referral, cast = referral_in_state(State.COMPLETED)
-    client.force_login(cast.referrer)
+    login(client, cast.referrer)
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Did the referral go where it should?" in body
     assert 'name="reached"' in body and 'name="speed"' in body and "<legend" in body
     assert reverse("evaluation:referrer_feedback", args=[referral.pk]) in body
 
-    client.force_login(cast.handler)  # the worker sees the page, not the question
+    login(client, cast.handler)  # the worker sees the page, not the question
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Did the referral go where it should?" not in body
 
     open_referral, cast2 = referral_in_state(State.IN_SERVICE)
-    client.force_login(cast2.referrer)
+    login(client, cast2.referrer)
     body = client.get(reverse("referrals:detail", args=[open_referral.pk])).content.decode()
     assert "Did the referral go where it should?" not in body
 
 
 def test_the_answer_is_stored_by_area_organization_and_month_once(client):
     referral, cast = referral_in_state(State.COMPLETED)
-    client.force_login(cast.referrer)
+    login(client, cast.referrer)
     url = reverse("evaluation:referrer_feedback", args=[referral.pk])
     response = client.post(url, ANSWER)
     assert response.status_code == 302
@@ -71,7 +72,7 @@ def test_the_answer_is_stored_by_area_organization_and_month_once(client):
 
 def test_htmx_swaps_in_the_thanks(client):
     referral, cast = referral_in_state(State.COMPLETED)
-    client.force_login(cast.referrer)
+    login(client, cast.referrer)
     url = reverse("evaluation:referrer_feedback", args=[referral.pk])
     response = client.post(url, {"reached": "yes"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -88,10 +89,10 @@ def test_who_may_answer(client):
     url = reverse("evaluation:referrer_feedback", args=[referral.pk])
     # Strangers do not learn that the referral exists.
     for user in (ProfessionalFactory(), WorkerFactory(), CoordinatorFactory()):
-        client.force_login(user)
+        login(client, user)
         assert client.post(url, ANSWER).status_code == 404
     # The organization's worker may see the referral but not answer for the referrer.
-    client.force_login(cast.handler)
+    login(client, cast.handler)
     assert client.post(url, ANSWER).status_code == 403
     client.logout()
     assert client.post(url, ANSWER).status_code == 302  # to the login page
@@ -100,7 +101,7 @@ def test_who_may_answer(client):
 
 def test_an_open_referral_cannot_be_rated_yet(client):
     referral, cast = referral_in_state(State.IN_SERVICE)
-    client.force_login(cast.referrer)
+    login(client, cast.referrer)
     url = reverse("evaluation:referrer_feedback", args=[referral.pk])
     response = client.post(url, ANSWER, follow=True)
     assert "once the referral is completed" in response.content.decode()

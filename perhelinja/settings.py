@@ -181,6 +181,8 @@ OTP_REQUIRED_ROLES = envlist("OTP_REQUIRED_ROLES", "coordinator")
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Perhelinja")
 # Each wrong code doubles the wait before the next attempt: 1, 2, 4, 8 … seconds.
 OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", "1")
+# The admin's device pages never show a key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

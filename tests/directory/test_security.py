@@ -145,6 +145,16 @@ def test_staff_need_a_verified_second_factor_for_the_admin(client):
     assert "Site administration" in response.content.decode()
 
 
+def test_the_admin_never_shows_a_second_factors_key(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    device = verified_login(client, staff)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert device.key not in response.content.decode()
+
+
 def test_the_admin_has_no_login_form_of_its_own(client):
     """Its form would log in with the password alone."""
     staff = UserFactory(is_staff=True, is_superuser=True)

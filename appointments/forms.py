@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,27 @@ REPEAT_RULES = {
 }
 
 
+# Free times offered on one page: the soonest ones. A large organization has thousands of free
+# slots in its booking horizon; a form lists a bounded number and validates any free one.
+SHOWN_SLOTS = 40
+
+
+class SoonestSlots(ModelChoiceIterator):
+    """The choices of a slot field: only the SHOWN_SLOTS soonest of its queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for slot in self.queryset[:SHOWN_SLOTS]:
+            yield self.choice(slot)
+
+    def __len__(self) -> int:
+        return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
+
+
 class SlotChoiceField(forms.ModelChoiceField):
+    iterator = SoonestSlots
+
     def label_from_instance(self, slot):
         local = timezone.localtime(slot.starts_at)
         place = slot.shift.site.name if slot.shift.site_id else slot.shift.get_mode_display()
@@ -23,6 +44,7 @@ class SlotChoiceField(forms.ModelChoiceField):
 
 
 class SlotsChoiceField(forms.ModelMultipleChoiceField):
+    iterator = SoonestSlots
     label_from_instance = SlotChoiceField.label_from_instance
 
 

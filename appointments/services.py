@@ -213,7 +213,7 @@ def appointment_book(
                 appointment = Appointment.objects.create(
                     referral=locked_referral, slot=slot, worker=slot.worker,
                     organization_id=slot.organization_id, starts_at=slot.starts_at,
-                    ends_at=slot.ends_at, mode=slot.shift.mode, site=slot.shift.site,
+                    ends_at=slot.ends_at, mode=slot.shift.mode, site_id=slot.shift.site_id,
                     rescheduled_from=rescheduled_from,
                 )  # fmt: skip
         except IntegrityError:

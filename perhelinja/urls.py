@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from directory import views as directory_views
+from perhelinja import views as project_views
 
 admin.site.site_header = "Perhelinja"
 admin.site.site_title = "Perhelinja"
 
 urlpatterns = [
     path("", directory_views.home, name="home"),
+    path("ping/", project_views.ping, name="ping"),
     path("login/", directory_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", directory_views.set_language, name="set_language"),

@@ -34,6 +34,7 @@ from .forms import (
     StateFilterForm,
 )
 from .models import AccessRecord, InsightReport, Notification, Referral, State
+from .paging import cursor_from, keyset_page
 from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
@@ -53,9 +54,12 @@ def my_referrals(request):
     _professional(request)
     filters = StateFilterForm(request.GET or None)
     state = filters.cleaned_data["state"] if filters.is_valid() else ""
-    referrals = selectors.referrals_of_referrer(request.user, state)
+    referrals = keyset_page(
+        selectors.referrals_of_referrer(request.user, state), "created_at",
+        after=cursor_from(request.GET.get("after")), newest_first=True,
+    )  # fmt: skip
     template = "referrals/_my_list.html" if request.htmx else "referrals/my_referrals.html"
-    return render(request, template, {"referrals": referrals, "filters": filters})
+    return render(request, template, {"referrals": referrals, "filters": filters, "state": state})
 
 
 @login_required
@@ -252,7 +256,11 @@ def _coordinator(request) -> None:
 @login_required
 def triage(request):
     _coordinator(request)
-    return render(request, "referrals/triage.html", {"referrals": selectors.triage_queue()})
+    referrals = keyset_page(
+        selectors.triage_queue(), "state_changed_at",
+        after=cursor_from(request.GET.get("after")), newest_first=False,
+    )  # fmt: skip
+    return render(request, "referrals/triage.html", {"referrals": referrals})
 
 
 TRIAGE_ACTIONS = {
@@ -330,11 +338,15 @@ def triage_action(request, pk: int, action: str):
 def worker_inbox(request):
     if not request.user.is_worker:
         raise Http404
+    user, params = request.user, request.GET
     context = {
-        "inbox": selectors.inbox(request.user),
-        "clients": selectors.clients(request.user),
-        "pool": selectors.claim_pool(request.user),
-    }
+        "inbox": keyset_page(selectors.inbox(user), "state_changed_at",
+                             after=cursor_from(params.get("inbox_after")), newest_first=False),
+        "clients": keyset_page(selectors.clients(user), "accepted_at",
+                               after=cursor_from(params.get("clients_after")), newest_first=True),
+        "pool": keyset_page(selectors.claim_pool(user), "state_changed_at",
+                            after=cursor_from(params.get("pool_after")), newest_first=False),
+    }  # fmt: skip
     return render(request, "referrals/inbox.html", context)
 
 

@@ -1,0 +1,54 @@
+"""The pages `make bench` measures make the same number of queries on a small and on a four
+times larger data set: their cost does not grow with the data (no N+1, bounded lists)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from referrals import bench, scale
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def query_counts() -> tuple[dict[str, int], bench.Cast]:
+    cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
+    counts = {}
+    for case in bench.cases(cast, iterations=5):
+        client = bench.signed_in(case.user)
+        bench.request(client, case)  # the first request of a session may set it up
+        counts[case.key] = bench.count_queries(client, case)
+    return counts, cast
+
+
+def test_every_benchmarked_page_makes_as_many_queries_on_four_times_the_data(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "perhelinja.sms.LocmemBackend"
+    now = timezone.now() - datetime.timedelta(hours=1)
+    scale.generate(0.0008, seed=11, now=now, log=lambda _line: None)
+    small, small_cast = query_counts()
+    mine_before = Referral.objects.filter(referrer=small_cast.professional).count()
+    scale.generate(0.0024, seed=12, now=now, log=lambda _line: None)
+    large, large_cast = query_counts()
+    assert Referral.objects.count() == 3200
+    assert Referral.objects.filter(referrer=large_cast.professional).count() > mine_before
+    assert set(small) == {c.key for c in bench.cases(large_cast)}
+    assert large == small
+
+
+def test_a_bench_report_names_the_machine_and_every_page(tmp_path, settings):
+    scale.generate(0.0003, seed=5, log=lambda _line: None)
+    cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
+    results = [bench.measure(case, warmup=1) for case in bench.cases(cast, iterations=5)]
+    for result in results:
+        result.ratio = result.median_ms / results[0].median_ms
+    path = tmp_path / "results.md"
+    bench.write_results(path, results, scale=0.0003, generation={"seconds": 1.0}, notes=["x"])
+    text = path.read_text()
+    assert "Cores:" in text and "Database:" in text and "Measured " in text
+    for case in bench.cases(cast):
+        assert case.label in text
+    assert results[0].ratio == 1.0 and all(r.queries > 0 for r in results)

@@ -25,8 +25,10 @@ class FamilyFeedbackForm(forms.Form):
     easy_to_reach = _scale(_("Was the help easy to reach?"))
     would_recommend = _scale(_("Would you recommend it to others?"))
     comment = forms.CharField(
-        label=_("Anything else you would like to tell us? (optional)"),
-        help_text=_("Please do not write names or anything else that could tell who you are."),
+        label=_("Anything else you would like to tell us?"),
+        help_text=_(
+            "Optional. Please do not write names or anything else that could tell who you are."
+        ),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -190,16 +190,6 @@ def feedback_comment_remove(*, answer: FeedbackAnswer, actor) -> FeedbackAnswer:
 # --- the referrer's feedback ---------------------------------------------------------------
 
 
-def referrer_feedback_pending(referral: Referral, user) -> bool:
-    """Whether `user` is the referrer of this completed referral and has not answered yet."""
-    return (
-        user.is_active
-        and referral.referrer_id == user.pk
-        and referral.state == State.COMPLETED
-        and not ReferrerFeedbackMark.objects.filter(referral=referral).exists()
-    )
-
-
 def referrer_feedback_give(*, referral: Referral, actor, reached: str, speed: int) -> None:
     """The referring professional's view of a completed referral, once per referral.
 

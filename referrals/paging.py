@@ -40,13 +40,14 @@ def cursor_from(value: str | None) -> int | None:
 
 def keyset_page(
     queryset: QuerySet, field: str, *, after: int | None, newest_first: bool,
-    size: int = PAGE_SIZE,
+    size: int | None = None,
 ) -> Page:  # fmt: skip
     """The `size` rows of `queryset` (ordered by `field` then pk) that follow row `after`.
 
     The cursor row is looked up inside `queryset`, so a cursor the reader may not see (or one
     that left the list) starts the list from the top instead of revealing anything.
     """
+    size = size or PAGE_SIZE
     order = (f"-{field}", "-pk") if newest_first else (field, "pk")
     queryset = queryset.order_by(*order)
     if after is not None:

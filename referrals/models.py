@@ -272,6 +272,22 @@ class Referral(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["organization", "-created_at"], name="referral_org_created"),
             models.Index(fields=["referrer", "-created_at"], name="referral_referrer_created"),
             models.Index(fields=["state", "submitted_at"], name="referral_state_submitted"),
+            # Chosen from EXPLAIN ANALYZE at a million referrals (see README, `make bench`):
+            # the inbox walks one organization's assigned referrals oldest first,
+            models.Index(
+                fields=["organization", "state", "state_changed_at"],
+                name="referral_org_state_changed",
+            ),
+            # the triage queue walks the few waiting ones oldest first, whatever the total,
+            models.Index(
+                fields=["state_changed_at", "id"],
+                condition=models.Q(state__in=["submitted", "declined", "pooled"]),
+                name="referral_triage_queue",
+            ),
+            # and the dashboard counts an area's referrals submitted in a period.
+            models.Index(
+                fields=["municipality", "submitted_at"], name="referral_area_submitted"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

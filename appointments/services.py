@@ -405,8 +405,10 @@ def outcome_report(
     if sessions < 0:
         raise ValidationError({"sessions": _("The number of sessions cannot be negative.")})
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("consent").get(
-            pk=referral.pk
+        referral = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("consent")
+            .get(pk=referral.pk)
         )
         if referral.state not in BOOKABLE_REFERRAL_STATES or OutcomeReport.objects.filter(
             referral=referral

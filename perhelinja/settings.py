@@ -312,7 +312,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appointments.tasks.send_appointment_reminders",
         "schedule": 10 * 60,
     },
+    "dashboard-statistics": {
+        "task": "referrals.tasks.refresh_dashboard_statistics",
+        "schedule": 10 * 60,
+    },
 }
+# The coordinator dashboard reads stored figures younger than this (seconds); 0 = always live.
+INSIGHT_SNAPSHOT_SECONDS = envint("INSIGHT_SNAPSHOT_SECONDS", "900")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "43200")
 }

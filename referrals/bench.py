@@ -13,7 +13,7 @@ import datetime
 import math
 import os
 import platform
-import statistics
+import statistics as stats
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from appointments.models import Appointment
 from appointments.services import free_slots
 from directory.models import Municipality, Role, User
 
+from . import insight, statistics
 from .models import AccessRecord, Notification, Referral, ReferralEvent, State
 
 PILOT_AREA = "853"  # Turku, the largest pilot area
@@ -54,6 +55,7 @@ class Case:
     status: int = 200
     iterations: int = 200
     goal: str = ""  # "ratio:3", "ratio:10", "ms:1000" or "" (measured only)
+    call: Callable[[], object] | None = None  # measured instead of a request
 
 
 @dataclass
@@ -152,6 +154,9 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
              cast.coordinator,
              f"{reverse('referrals:insight')}?period=custom&start={year}-01-01&end={year}-12-31"
              f"&area={PILOT_AREA}", iterations=heavy, goal=f"ratio:{DASHBOARD_GOAL}"),
+        Case("dashboard_live", "Dashboard figures computed live (the statistics job; first "
+             "view of an unusual choice)", cast.coordinator, "", iterations=3,
+             call=lambda: statistics.compute(insight.Period.year(year), _area_scope())),
         Case("free_slots", "Worker: free-slot search (booking page)", cast.worker,
              reverse("appointments:book", args=[cast.referral.pk]), iterations=iterations,
              goal=f"ratio:{LIST_GOAL}"),
@@ -164,6 +169,14 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
              reverse("documents:consent_form", args=[cast.consent_referral.pk]),
              iterations=heavy, goal=f"ms:{PDF_GOAL_MS:.0f}"),
     ]  # fmt: skip
+
+
+def _area_scope() -> insight.Scope:
+    return insight.Scope(
+        municipalities=tuple(
+            Municipality.objects.filter(code=PILOT_AREA).values_list("pk", flat=True)
+        )
+    )
 
 
 def bookings_needed(iterations: int) -> int:
@@ -189,6 +202,8 @@ def signed_in(user: User) -> Client:
 
 
 def request(client: Client, case: Case):
+    if case.call is not None:
+        return case.call()
     if case.method == "post":
         response = client.post(case.path, case.data() if case.data else {})
     else:
@@ -212,6 +227,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(case: Case, *, warmup: int = 5) -> Result:
     client = signed_in(case.user)
+    if case.call is not None:
+        warmup = min(warmup, 1)
     for _ in range(warmup):
         request(client, case)
     queries = count_queries(client, case)
@@ -220,7 +237,7 @@ def measure(case: Case, *, warmup: int = 5) -> Result:
         began = time.perf_counter()
         request(client, case)
         samples.append((time.perf_counter() - began) * 1000)
-    return Result(case, statistics.median(samples), percentile(samples, 0.95), queries)
+    return Result(case, stats.median(samples), percentile(samples, 0.95), queries)
 
 
 def run(iterations: int = 200, log: Callable[[str], None] = print) -> list[Result]:
@@ -272,7 +289,9 @@ def machine() -> dict[str, str]:
         memory = f"{kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         memory = "unknown"
-    database, shared = f"SQLite {connection.Database.sqlite_version}", ""
+    database, shared = connection.vendor, ""
+    if connection.vendor == "sqlite":
+        database = f"SQLite {connection.Database.sqlite_version}"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")

@@ -217,8 +217,9 @@ def csv_rows(t: Throughput) -> list[list[str]]:
     return rows
 
 
-def timeliness_now(scope) -> Section:
-    """Open referrals in the scope that waited past a deadline and still wait in that state."""
+def timeliness_counts(scope) -> dict[str, int]:
+    """Open referrals in the scope that waited past a deadline and still wait in that state,
+    by kind of breach."""
     from django.db.models import F
 
     from .insight import scoped_referrals
@@ -229,18 +230,27 @@ def timeliness_now(scope) -> Section:
         state_changed_at=F("referral__state_changed_at"),
         referral__state__in=[State.SUBMITTED, State.POOLED, State.DECLINED, State.ASSIGNED],
     )
-    counts = {
+    return {
         kind: flags.filter(kind=kind).values("referral").distinct().count()
         for kind in TimelinessFlag.Kind.values
     }
+
+
+def timeliness_section(counts: dict[str, int]) -> Section:
+    from .models import TimelinessFlag
+
     labels = dict(TimelinessFlag.Kind.choices)
     return Section(
         "timeliness", _("Timeliness breaches now"), _labelled(counts, labels, _("Total"))
     )
 
 
-def capacity_use(period, scope) -> Section:
-    """Slots in the period: booked by an active appointment, or free (cancelled ones left out)."""
+def timeliness_now(scope) -> Section:
+    return timeliness_section(timeliness_counts(scope))
+
+
+def capacity_counts(period, scope) -> tuple[int, int]:
+    """Slots in the period not cancelled: (booked by an active appointment, all)."""
     from django.db.models import Count, Exists, OuterRef, Q
 
     from appointments.models import ACTIVE_STATES, Appointment, Slot
@@ -258,7 +268,10 @@ def capacity_use(period, scope) -> Section:
     totals = slots.annotate(is_taken=Exists(taken)).aggregate(
         all=Count("pk"), booked=Count("pk", filter=Q(is_taken=True))
     )
-    booked, total = totals["booked"], totals["all"]
+    return totals["booked"], totals["all"]
+
+
+def capacity_section(booked: int, total: int) -> Section:
     shown = suppress({"booked": booked, "free": total - booked, "all": total}, total_key="all")
     return Section(
         "capacity",
@@ -270,6 +283,11 @@ def capacity_use(period, scope) -> Section:
             (_("Capacity use"), _percent(suppress_rate(booked, total))),
         ],
     )
+
+
+def capacity_use(period, scope) -> Section:
+    """Slots in the period: booked by an active appointment, or free (cancelled ones left out)."""
+    return capacity_section(*capacity_counts(period, scope))
 
 
 def period_from(data: dict) -> insight.Period:

@@ -651,3 +651,21 @@ class InsightReport(models.Model):
 
     def __str__(self) -> str:
         return _("Period report #%(pk)s") % {"pk": self.pk}
+
+
+class InsightSnapshot(models.Model):
+    """The statistics table behind the coordinator dashboard: the aggregate figures of one
+    period and scope as computed at `computed_at`, so that a dashboard view reads one row
+    instead of aggregating a million referrals. Aggregates only, no personal data."""
+
+    key = models.CharField(_("period and scope"), max_length=64, unique=True)
+    figures = models.TextField(_("figures (JSON)"))
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("dashboard statistics")
+        verbose_name_plural = _("dashboard statistics")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} {self.computed_at:%Y-%m-%d %H:%M}"
+

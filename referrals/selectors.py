@@ -111,7 +111,9 @@ def claim_pool(user) -> QuerySet:
 def triage_queue() -> QuerySet:
     last_decline = ReferralEvent.objects.filter(transition="decline").order_by("-created_at")
     return (
-        _summary(Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED]))
+        Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED])
+        .select_related("municipality", "target_group")
+        .prefetch_related("challenges")
         .prefetch_related(Prefetch("events", queryset=last_decline, to_attr="declines"))
         .order_by("state_changed_at")
     )

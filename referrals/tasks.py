@@ -135,6 +135,14 @@ def erase_expired_personal_data() -> int:
     return sum(erase_referral(pk) for pk in list(due_for_erasure().values_list("pk", flat=True)))
 
 
+@shared_task
+def refresh_dashboard_statistics() -> int:
+    """Recompute the dashboard figures coordinators look at most, before they ask."""
+    from .statistics import refresh_standard
+
+    return refresh_standard()
+
+
 @shared_task(acks_late=True)
 def build_insight_report(report_id: int) -> str:
     """Make a coordinator's PDF period report, telling its progress as it goes."""

@@ -19,7 +19,7 @@ from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 from perhelinja.pdf import pdf_response
 
-from . import dashboard, insight, routing, selectors, services
+from . import dashboard, insight, routing, selectors, services, statistics
 from .audit import record_access
 from .forms import (
     AssignForm,
@@ -396,8 +396,8 @@ def insight_dashboard(request):
     """Pilot-area throughput as aggregates; small counts are hidden on screen and in the CSV."""
     _coordinator(request)
     form, period, scope = _insight_choice(request.GET)
-    figures = insight.throughput(period, scope)
-    extra = [dashboard.timeliness_now(scope), dashboard.capacity_use(period, scope)]
+    stored = statistics.figures(period, scope)
+    figures, extra = stored.throughput, stored.sections()
     evaluation_tables = evaluation_dashboard.tables(period, scope)
     if request.GET.get("format") == "csv":
         rows = dashboard.csv_rows(figures)
@@ -425,6 +425,7 @@ def insight_dashboard(request):
         "funnel": dashboard.funnel_rows(figures),
         "evaluation_tables": evaluation_tables,
         "csv_query": request.GET.urlencode(),
+        "computed_at": stored.computed_at,
     }
     return render(request, "referrals/insight.html", context)
 

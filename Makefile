@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo serve test lint format diagram messages clean
+.PHONY: install demo serve-demo serve test lint format diagram messages clean bench
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,17 @@ demo: install
 # PostgreSQL and Redis, DEBUG off (see bin/serve and the README's deployment outline).
 serve: install
 	PORT=$(PORT) $(BIN)/python bin/serve
+
+# Finland scale (1.0 = a million referrals) in its own PostgreSQL database; the data is made
+# once (about ten minutes) and reused while the scale stays the same. See bench/results.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perhelinja_bench
+BENCH_SCALE ?= 1.0
+BENCH_ITERATIONS ?= 200
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False STATIC_MANIFEST=False \
+	SECRET_KEY=bench-only-not-secret \
+	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
+	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --iterations $(BENCH_ITERATIONS)
 
 test: install
 	$(BIN)/pytest

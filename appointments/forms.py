@@ -18,7 +18,7 @@ REPEAT_RULES = {
 
 # Free times offered on one page: the soonest ones. A large organization has thousands of free
 # slots in its booking horizon; a form lists a bounded number and validates any free one.
-SHOWN_SLOTS = 40
+SHOWN_SLOTS = 20
 
 
 class SoonestSlots(ModelChoiceIterator):

@@ -51,6 +51,30 @@ def may_run(bound_method: Any, user: Any) -> bool:
     return transition.has_perm(bound_method.__self__, user)
 
 
+class ReadOnlyAsker:
+    """`user`, answering object permission questions from one read per object.
+
+    Each `user.has_perm(perm, obj)` goes through django-guardian, which reads the grants anew
+    (two queries) every time; a page listing the actions one may take asks five to ten times
+    about one object. Wrap the user in this while only reading (deciding which actions to
+    offer), never around a service that changes permissions: what it read, it keeps.
+    """
+
+    def __init__(self, user: Any):
+        from guardian.core import ObjectPermissionChecker
+
+        self._user = user
+        self._checker = ObjectPermissionChecker(user)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._user, name)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if obj is None:
+            return self._user.has_perm(perm)  # model-level: cached on the user by Django
+        return self._user.is_active and self._checker.has_perm(perm, obj)
+
+
 def check_permission(bound_method: Any, user: Any) -> None:
     if not may_run(bound_method, user):
         raise PermissionDenied(_("You are not allowed to do this."))

@@ -201,10 +201,11 @@ class ReferralFilter(django_filters.FilterSet):
 
 
 class ReferralCursorPagination(CursorPagination):
-    """Newest first, 50 a page, by keyset: no COUNT over an organization's whole history and
+    """Newest first, 25 a page, by keyset: no COUNT over an organization's whole history and
     the same cost on every page. `next` and `previous` are opaque links."""
 
     ordering = ("-created_at", "-pk")
+    page_size = 25
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

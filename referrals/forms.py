@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import GiverRole, Method, Scope
@@ -216,16 +217,15 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in ((str(v), str(lbl)) for v, lbl in self.choices)
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"'
+            f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
+            for key, label in self.choices
         )
         final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+        return mark_safe(  # noqa: S308 - every value and label is escaped above
+            f'<select name="{escape(name)}"{flatatt(final)}>{options}</select>'
+        )
 
 
 class InsightForm(forms.Form):
@@ -261,10 +261,30 @@ class InsightForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        swedish = (get_language() or "fi")[:2] == "sv"
         self.fields["area"].choices = [
             ("", _("Pilot areas")),
             ("all", _("All 27 municipalities")),
-            *[(m.code, m.name) for m in Municipality.objects.all()],
+            *[
+                (code, (sv if swedish else fi))
+                for code, fi, sv in Municipality.objects.values_list("code", "name_fi", "name_sv")
+            ],
+        ]
+        # Labels straight from the rows, as each model's __str__ would give them: thousands of
+        # organizations and services, without building a model instance for each.
+        blank = [("", self.fields["organization"].empty_label)]
+        self.fields["organization"].widget.choices = blank + [
+            (pk, (name_sv if swedish and name_sv else name))
+            for pk, name, name_sv in self.fields["organization"].queryset.values_list(
+                "pk", "name", "name_sv"
+            )
+        ]
+        language = (get_language() or "fi")[:2]
+        self.fields["service"].widget.choices = blank + [
+            (pk, {"sv": sv, "en": en}.get(language) or fi)
+            for pk, fi, sv, en in self.fields["service"].queryset.values_list(
+                "pk", "name_fi", "name_sv", "name_en"
+            )
         ]
 
     def clean(self):

@@ -16,7 +16,7 @@ from consent.models import Scope
 from consent.services import consent_record
 from evaluation import dashboard as evaluation_dashboard
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, may_run, refusal_reasons
 from perhelinja.pdf import pdf_response
 
 from . import dashboard, insight, routing, selectors, services, statistics
@@ -170,6 +170,7 @@ TRANSITION_OF = {
 def _actions(referral: Referral, user, names) -> dict:
     """The actions this user may take now, each with an empty form."""
     found = {}
+    user = ReadOnlyAsker(user)
     for name in names:
         method = getattr(referral, TRANSITION_OF[name])
         if may_run(method, user) and not refusal_reasons(method):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from referrals import paging
+from referrals.api import ReferralCursorPagination
 from referrals.models import Referral, State
 from referrals.paging import cursor_from, keyset_page
 from tests.factories import Cast, referral_in_state
@@ -75,8 +76,8 @@ def test_my_referrals_links_to_the_older_ones(client, monkeypatch):
     )
 
 
-def test_the_api_list_is_paged_by_cursor(settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 2}
+def test_the_api_list_is_paged_by_cursor(monkeypatch):
+    monkeypatch.setattr(ReferralCursorPagination, "page_size", 2)
     cast = Cast()
     made(cast, 5, State.ASSIGNED)
     api = APIClient()

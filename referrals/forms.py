@@ -272,20 +272,22 @@ class InsightForm(forms.Form):
         ]
         # Labels straight from the rows, as each model's __str__ would give them: thousands of
         # organizations and services, without building a model instance for each.
-        blank = [("", self.fields["organization"].empty_label)]
-        self.fields["organization"].widget.choices = blank + [
-            (pk, (name_sv if swedish and name_sv else name))
-            for pk, name, name_sv in self.fields["organization"].queryset.values_list(
-                "pk", "name", "name_sv"
-            )
-        ]
+        # (A form built on this one may leave either field out.)
         language = (get_language() or "fi")[:2]
-        self.fields["service"].widget.choices = blank + [
-            (pk, {"sv": sv, "en": en}.get(language) or fi)
-            for pk, fi, sv, en in self.fields["service"].queryset.values_list(
-                "pk", "name_fi", "name_sv", "name_en"
-            )
-        ]
+        if "organization" in self.fields:
+            field = self.fields["organization"]
+            field.widget.choices = [("", field.empty_label)] + [
+                (pk, (name_sv if swedish and name_sv else name))
+                for pk, name, name_sv in field.queryset.values_list("pk", "name", "name_sv")
+            ]
+        if "service" in self.fields:
+            field = self.fields["service"]
+            field.widget.choices = [("", field.empty_label)] + [
+                (pk, {"sv": sv, "en": en}.get(language) or fi)
+                for pk, fi, sv, en in field.queryset.values_list(
+                    "pk", "name_fi", "name_sv", "name_en"
+                )
+            ]
 
     def clean(self):
         data = super().clean()

@@ -170,7 +170,7 @@ TRANSITION_OF = {
 def _actions(referral: Referral, user, names) -> dict:
     """The actions this user may take now, each with an empty form."""
     found = {}
-    user = ReadOnlyAsker(user)
+    user = user if isinstance(user, ReadOnlyAsker) else ReadOnlyAsker(user)
     for name in names:
         method = getattr(referral, TRANSITION_OF[name])
         if may_run(method, user) and not refusal_reasons(method):
@@ -178,9 +178,11 @@ def _actions(referral: Referral, user, names) -> dict:
     return found
 
 
-def _detail_context(request, referral: Referral, bound: dict | None = None) -> dict:
+def _detail_context(
+    request, referral: Referral, bound: dict | None = None, asker: ReadOnlyAsker | None = None
+) -> dict:
     user = request.user
-    actions = _actions(referral, user, PARTY_ACTIONS)
+    actions = _actions(referral, asker or user, PARTY_ACTIONS)
     forms = {name: (form_class() if form_class else None) for name, form_class in actions.items()}
     forms.update(bound or {})
     is_referrer = referral.referrer_id == user.pk
@@ -202,9 +204,12 @@ def _detail_context(request, referral: Referral, bound: dict | None = None) -> d
 
 @login_required
 def referral_detail(request, pk: int):
-    referral = selectors.get_referral_for_user(request.user, pk)
+    # Reading only: one read of this person's permissions on the referral answers them all.
+    asker = ReadOnlyAsker(request.user)
+    referral = selectors.get_referral_for_user(asker, pk)
     record_access(request, referral, AccessRecord.Channel.PAGE)
-    return render(request, "referrals/detail.html", _detail_context(request, referral))
+    context = _detail_context(request, referral, asker=asker)
+    return render(request, "referrals/detail.html", context)
 
 
 def _perform(request, referral, call, form, redirect_to, rerender):

@@ -207,6 +207,12 @@ class ReferralCursorPagination(CursorPagination):
     ordering = ("-created_at", "-pk")
     page_size = 25
 
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            return None  # a damaged link starts from the newest, as the pages' links do
+
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Referrals the caller may see: those they made, and those their organization holds."""

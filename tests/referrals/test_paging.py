@@ -89,3 +89,5 @@ def test_the_api_list_is_paged_by_cursor(monkeypatch):
         seen += [r["id"] for r in data["results"]]
         url = data["next"]
     assert len(seen) == 5 and len(set(seen)) == 5
+    first = api.get("/api/v1/referrals/", {"cursor": "not-a-cursor"})
+    assert first.status_code == 200 and len(first.data["results"]) == 2

@@ -285,9 +285,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
                 name="referral_triage_queue",
             ),
             # and the dashboard counts an area's referrals submitted in a period.
-            models.Index(
-                fields=["municipality", "submitted_at"], name="referral_area_submitted"
-            ),
+            models.Index(fields=["municipality", "submitted_at"], name="referral_area_submitted"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -668,4 +666,3 @@ class InsightSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]} {self.computed_at:%Y-%m-%d %H:%M}"
-

@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -64,6 +64,14 @@ def _handled_referral(user, pk):
 # --- shifts ----------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "09:00"}
+)
+class WallTimeField(serializers.TimeField):
+    """Local wall-clock time (Europe/Helsinki) without an offset, which OpenAPI's "time"
+    format would require."""
+
+
 class ShiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shift
@@ -73,6 +81,9 @@ class ShiftSerializer(serializers.ModelSerializer):
             "cancelled_at", "cancel_reason", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    start_time = WallTimeField(read_only=True)
+    end_time = WallTimeField(read_only=True)
 
 
 class ShiftCreateSerializer(serializers.Serializer):
@@ -85,8 +96,8 @@ class ShiftCreateSerializer(serializers.Serializer):
         queryset=ReceptionSite.objects.filter(is_active=True), required=False, allow_null=True
     )
     first_day = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = WallTimeField()
+    end_time = WallTimeField()
     rrule = serializers.CharField(required=False, allow_blank=True, max_length=200)
     repeat_until = serializers.DateField(required=False, allow_null=True)
     slot_minutes = serializers.IntegerField(min_value=10, max_value=240, default=45)

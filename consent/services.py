@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 
 from .models import WITHDRAWAL_FIELDS, Consent, GiverRole, Method, Scope, scope_field
 
+# A consent is recorded soon after the family gives it, and it is renewed rather than kept open.
+MAX_AGE_DAYS = 365
+MAX_VALIDITY_DAYS = 5 * 365
+
 
 def consent_record(
     *,
@@ -29,6 +33,14 @@ def consent_record(
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"given_at": _("A consent cannot be given in the future.")})
+    if given_at < timezone.now() - timedelta(days=MAX_AGE_DAYS):
+        raise ValidationError({"given_at": _("Record a consent within a year of it being given.")})
+    if valid_until is not None and not (
+        given_at < valid_until <= given_at + timedelta(days=MAX_VALIDITY_DAYS)
+    ):
+        raise ValidationError(
+            {"valid_until": _("A consent ends after it is given and within five years.")}
+        )
     consent = Consent(
         given_by_role=given_by_role,
         given_by_name=given_by_name,

@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "perhelinja.schema.AutoSchema",
     "EXCEPTION_HANDLER": "referrals.api.exception_handler",
     # 429 beyond these rates; the counters live in the cache (CACHE_URL: Redis when several
     # processes serve, so that they share one count).

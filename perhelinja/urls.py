@@ -22,3 +22,5 @@ urlpatterns = [
     path("", include("perhelinja.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "perhelinja.views.not_found"

@@ -1,7 +1,10 @@
 """Project-level views that belong to no app."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views import defaults
 
 
 @login_required
@@ -12,3 +15,11 @@ def ping(request):
     `make bench` divides every other page by.
     """
     return render(request, "ping.html")
+
+
+def not_found(request, exception):
+    """A JSON 404 under /api/ (an id that is not a number never reaches the API's views),
+    the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -77,6 +77,8 @@ class ReferralSerializer(serializers.ModelSerializer):
     challenges = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     preferred_modes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     identity_code = serializers.CharField(source="masked_identity_code", read_only=True)
+    # "" when the family gave only a phone number, which format "email" would not allow
+    contact_email = serializers.CharField(read_only=True)
     fhir_status = serializers.CharField(read_only=True)
 
     class Meta:

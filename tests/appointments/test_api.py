@@ -320,4 +320,6 @@ def test_a_referral_not_yet_accepted_cannot_be_reported_on():
 def test_non_numeric_ids_are_404_not_errors():
     api = client_for(CoordinatorFactory())
     for path in ("shifts", "appointments", "outcomes", "referrals", "consents"):
-        assert api.get(f"/api/v1/{path}/abc/").status_code == 404
+        response = api.get(f"/api/v1/{path}/abc/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json" and response.json()["detail"]

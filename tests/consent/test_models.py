@@ -139,3 +139,18 @@ def test_an_outsider_cannot_withdraw_a_consent():
         consent_withdraw(consent=referral.consent, actor=WorkerFactory(), reason="x")
     referral.refresh_from_db()
     assert referral.state == State.ASSIGNED
+
+
+def test_a_consent_given_long_ago_or_valid_for_ever_is_refused():
+    professional = ProfessionalFactory()
+    base = {"actor": professional, "given_by_role": "guardian", "given_by_name": "M",
+            "method": "verbal", "scopes": ["share_referral"]}  # fmt: skip
+    now = timezone.now()
+    with pytest.raises(ValidationError) as exc:
+        consent_record(**base, given_at=now - datetime.timedelta(days=400))
+    assert "given_at" in exc.value.message_dict
+    for until in (now - datetime.timedelta(days=1), now + datetime.timedelta(days=6 * 365)):
+        with pytest.raises(ValidationError) as exc:
+            consent_record(**base, valid_until=until)
+        assert "valid_until" in exc.value.message_dict
+    assert consent_record(**base, valid_until=now + datetime.timedelta(days=4 * 365)).pk

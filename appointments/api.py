@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from directory.models import User as UserModel
+from perhelinja.filters import UTCDateTimeFilter
 from perhelinja.fsm import may_run, refusal_reasons
 from referrals.selectors import get_referral_for_user
 
@@ -266,8 +267,8 @@ class AppointmentTransitionSerializer(serializers.Serializer):
 class AppointmentFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=AppointmentState.choices)
     referral = django_filters.NumberFilter()
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Appointment

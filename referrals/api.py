@@ -23,6 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from consent.models import Consent
 from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
+from perhelinja.filters import UTCDateTimeFilter
 from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
 from . import dashboard, insight, selectors, services
@@ -194,8 +195,8 @@ class TransitionSerializer(serializers.Serializer):
 class ReferralFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices)
     municipality = django_filters.CharFilter(field_name="municipality__code")
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+    submitted_after = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
 
     class Meta:
         model = Referral

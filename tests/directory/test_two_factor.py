@@ -23,6 +23,8 @@ PASSWORD = "secret-pass-123"  # what tests/factories.py gives every user
 
 
 def password_login(client, user):
+    # The login sets the person's own language; these assertions read English.
+    type(user).objects.filter(pk=user.pk).update(language="en")
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
     return response

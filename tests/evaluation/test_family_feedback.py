@@ -126,6 +126,14 @@ def test_no_message_once_the_consent_is_withdrawn(settings):
     assert sms.outbox == [] and [m for m in mail.outbox if m.to == [referral.contact_email]] == []
 
 
+def in_finnish(english: str) -> str:
+    """The family's page speaks the family's language (Finnish here), whatever the test's."""
+    from django.utils import translation
+
+    with translation.override("fi"):
+        return translation.gettext(english)
+
+
 def _invitation_and_token(django_capture_on_commit_callbacks, **kwargs):
     referral, cast = _complete_and_send(django_capture_on_commit_callbacks, **kwargs)
     invitation = FeedbackInvitation.objects.get(referral=referral)
@@ -157,11 +165,20 @@ def test_a_second_submission_through_the_link_is_refused(
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.used
-    assert "Thank you! Your answer has been received." in client.get(url).content.decode()
+    assert (
+        in_finnish(
+            "Thank you! Your answer has been received. "
+            "It is stored without your name or any link to you."
+        )
+        in client.get(url).content.decode()
+    )
 
     response = client.post(url, {"useful": 1, "easy_to_reach": 1, "would_recommend": 1})
     assert response.status_code == 409
-    assert "An answer has already been given through this link." in response.content.decode()
+    assert (
+        in_finnish("An answer has already been given through this link. Thank you!")
+        in response.content.decode()
+    )
     answer = FeedbackAnswer.objects.get()
     assert (answer.useful, answer.easy_to_reach, answer.would_recommend) == (5, 4, 5)
     assert answer.comment == "Kiitos avusta!"
@@ -254,7 +271,10 @@ def test_an_expired_or_forged_link_stores_nothing(client, django_capture_on_comm
     FeedbackInvitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert "This link has expired." in client.get(url).content.decode()
+    assert (
+        in_finnish("This link has expired. Thank you all the same.")
+        in client.get(url).content.decode()
+    )
     assert client.post(url, ANSWER).status_code == 410
     with pytest.raises(TransitionRefused):
         services.feedback_answer_submit(invitation=invitation, **ANSWER)

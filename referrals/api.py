@@ -184,6 +184,15 @@ class ReferralWriteSerializer(serializers.Serializer):
         return data
 
 
+class TransitionResultSerializer(serializers.Serializer):
+    """The new state; the referral itself only while the caller may still see it (after a
+    coordinator's assign, for one, it is the organization's and no longer theirs to read)."""
+
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    referral = ReferralDetailSerializer(allow_null=True)
+
+
 class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     reason_code = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
@@ -287,7 +296,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = ReferralDetailSerializer(referral, context={"request": request}).data
         return Response(data, status=code)
 
-    @extend_schema(request=TransitionSerializer, responses=ReferralDetailSerializer)
+    @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request, pk=None, name=None):
         if name not in TRANSITIONS:
@@ -306,9 +315,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise exceptions.ValidationError({"organization": ["This field is required."]})
         referral = TRANSITIONS[name][1](referral, request.user, body.validated_data)
         referral = Referral.objects.get(pk=referral.pk)
+        detail = None
         if request.user.has_perm("referrals.view_referral", referral):
-            return Response(ReferralDetailSerializer(referral, context={"request": request}).data)
-        return Response({"id": referral.pk, "state": referral.state})
+            detail = ReferralDetailSerializer(referral, context={"request": request}).data
+        return Response({"id": referral.pk, "state": referral.state, "referral": detail})
 
 
 class ThroughputView(APIView):

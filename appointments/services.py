@@ -410,9 +410,10 @@ def outcome_report(
             .select_related("consent")
             .get(pk=referral.pk)
         )
-        if referral.state not in BOOKABLE_REFERRAL_STATES or OutcomeReport.objects.filter(
-            referral=referral
-        ).exists():
+        if (
+            referral.state not in BOOKABLE_REFERRAL_STATES
+            or OutcomeReport.objects.filter(referral=referral).exists()
+        ):
             raise TransitionRefused([_("The outcome of this referral cannot be reported now.")])
         shared = referral.consent is not None and referral.consent.is_valid_for(
             Scope.RETURN_OUTCOME

@@ -67,7 +67,8 @@ def test_a_referral_is_404_to_other_municipalities_and_organizations(world):
     mine = {"referrer", "worker_x"}
     assert statuses(people, lambda a: a.get(f"/api/v1/referrals/{pk}/")) == expected(mine, people)
     for name in ("accept", "decline", "cancel", "withdraw", "return", "claim", "submit"):
-        got = statuses(people, lambda a: a.post(f"/api/v1/referrals/{pk}/transitions/{name}/"))
+        path = f"/api/v1/referrals/{pk}/transitions/{name}/"
+        got = statuses(people, lambda a, p=path: a.post(p))
         for person, code in got.items():
             if person not in mine and person != "coordinator":
                 assert code == 404, (name, person, code)

@@ -28,12 +28,13 @@ SUMMARY_RELATED = ("municipality", "target_group", "organization")
 SUMMARY_PREFETCH = ("challenges", "preferred_modes", "children")
 
 
-def get_referral_for_user(user, pk: int) -> Referral:
-    """The referral with the family's data, for its referrer and the organization holding it."""
+def get_referral_for_user(user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH) -> Referral:
+    """The referral with the family's data, for its referrer and the organization holding it.
+
+    `prefetch`: the many-valued parts the page shows (each is one more query).
+    """
     referral = get_object_or_404(
-        Referral.objects.select_related("consent", *SUMMARY_RELATED).prefetch_related(
-            *SUMMARY_PREFETCH
-        ),
+        Referral.objects.select_related("consent", *SUMMARY_RELATED).prefetch_related(*prefetch),
         pk=pk,
     )
     if not user.has_perm("referrals.view_referral", referral):
@@ -71,10 +72,20 @@ def _summary(qs: QuerySet) -> QuerySet:
     return qs.select_related(*SUMMARY_RELATED).prefetch_related(*SUMMARY_PREFETCH)
 
 
+# The columns a line of a list shows: never the family's details, and no wide rows to decode.
+ROW_FIELDS = (
+    "state", "language", "created_at", "accepted_at", "state_changed_at", "organization_id",
+    "municipality__name_fi", "municipality__name_sv",
+    "target_group__name_fi", "target_group__name_sv", "target_group__name_en",
+)  # fmt: skip
+
+
 def _row(qs: QuerySet) -> QuerySet:
     """What one line of a list shows (area, target group, organization): joins, no prefetch,
     so a list costs one query whether it is empty or full."""
-    return qs.select_related(*SUMMARY_RELATED)
+    return qs.select_related(*SUMMARY_RELATED).only(
+        *ROW_FIELDS, "organization__name", "organization__name_sv"
+    )
 
 
 def referrals_of_referrer(user, state: str = "") -> QuerySet:
@@ -109,10 +120,15 @@ def claim_pool(user) -> QuerySet:
 
 
 def triage_queue() -> QuerySet:
-    last_decline = ReferralEvent.objects.filter(transition="decline").order_by("-created_at")
+    last_decline = (
+        ReferralEvent.objects.filter(transition="decline")
+        .only("referral_id", "reason_code", "created_at")
+        .order_by("-created_at")
+    )
     return (
         Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED])
         .select_related("municipality", "target_group")
+        .only(*ROW_FIELDS)
         .prefetch_related("challenges")
         .prefetch_related(Prefetch("events", queryset=last_decline, to_attr="declines"))
         .order_by("state_changed_at")
@@ -138,7 +154,11 @@ def timeline(referral: Referral, *, for_referrer: bool) -> list[TimelineEntry]:
         Scope.RETURN_OUTCOME
     )
     entries = []
-    for event in referral.events.select_related("organization"):
+    events = referral.events.select_related("organization").only(
+        "referral_id", "transition", "to_state", "reason", "reason_code", "created_at",
+        "organization__name", "organization__name_sv",
+    )  # fmt: skip
+    for event in events:
         reason = event.reason
         if event.reason_code:
             label = DeclineReason(event.reason_code).label
@@ -151,7 +171,7 @@ def timeline(referral: Referral, *, for_referrer: bool) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.created_at,
                 state=event.to_state,
-                state_label=event.get_to_state_display(),
+                state_label=State(event.to_state).label,
                 organization=event.organization,
                 reason=reason,
             )

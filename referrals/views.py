@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from consent.models import Scope
 from consent.services import consent_record
@@ -38,6 +39,7 @@ from .paging import cursor_from, keyset_page
 from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
+APPOINTMENT_ROW = ("referral_id", "starts_at", "mode", "state")  # what the detail page lists
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
 
 
@@ -173,7 +175,12 @@ def _actions(referral: Referral, user, names) -> dict:
     user = user if isinstance(user, ReadOnlyAsker) else ReadOnlyAsker(user)
     for name in names:
         method = getattr(referral, TRANSITION_OF[name])
-        if may_run(method, user) and not refusal_reasons(method):
+        # The state first: it costs nothing, where a permission may cost a query.
+        if (
+            can_proceed(method, check_conditions=False)
+            and may_run(method, user)
+            and not refusal_reasons(method)
+        ):
             found[name] = PARTY_ACTIONS.get(name, (None,))[0]
     return found
 
@@ -193,7 +200,9 @@ def _detail_context(
         and referral.consent is not None
         and referral.consent.is_valid_for(Scope.SHARE_REFERRAL),
         "can_book": works_on_it and referral.state in BOOKABLE,
-        "appointments": referral.appointments.order_by("starts_at") if works_on_it else [],
+        "appointments": referral.appointments.only(*APPOINTMENT_ROW).order_by("starts_at")
+        if works_on_it
+        else [],
         "referral": referral,
         "forms": forms,
         "is_referrer": is_referrer,

@@ -25,10 +25,10 @@ def _worker(request) -> None:
         raise Http404
 
 
-def _handled_referral(request, pk: int):
+def _handled_referral(request, pk: int, *, prefetch: tuple = ()):
     """A referral the worker's organization holds; 404 for anyone else."""
     _worker(request)
-    referral = get_referral_for_user(request.user, pk)
+    referral = get_referral_for_user(request.user, pk, prefetch=prefetch)
     if referral.organization_id != request.user.organization_id:
         raise Http404
     return referral
@@ -68,10 +68,18 @@ def shift_cancel(request, pk: int):
     return redirect("appointments:week")
 
 
+# What a free time's label shows (and its organization, which booking checks): not the
+# worker's or the site's whole rows.
+SLOT_CHOICE_FIELDS = (
+    "organization_id", "starts_at", "shift__mode", "shift__site__name",
+    "worker__username", "worker__first_name", "worker__last_name",
+)  # fmt: skip
+
+
 @login_required
 def book(request, pk: int):
-    referral = _handled_referral(request, pk)
-    slots = services.free_slots(referral.organization)
+    referral = _handled_referral(request, pk, prefetch=("preferred_modes",))
+    slots = services.free_slots(referral.organization).only(*SLOT_CHOICE_FIELDS)
     form = BookForm(request.POST or None, slots=slots)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -28,14 +28,17 @@ SUMMARY_RELATED = ("municipality", "target_group", "organization")
 SUMMARY_PREFETCH = ("challenges", "preferred_modes", "children")
 
 
-def get_referral_for_user(user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH) -> Referral:
+def get_referral_for_user(
+    user, pk: int, *, related: tuple = ("consent", *SUMMARY_RELATED),
+    prefetch: tuple = SUMMARY_PREFETCH,
+) -> Referral:  # fmt: skip
     """The referral with the family's data, for its referrer and the organization holding it.
 
-    `prefetch`: the many-valued parts the page shows (each is one more query).
+    `related` and `prefetch`: what the page shows of it (each join costs planning time, each
+    prefetch a query).
     """
     referral = get_object_or_404(
-        Referral.objects.select_related("consent", *SUMMARY_RELATED).prefetch_related(*prefetch),
-        pk=pk,
+        Referral.objects.select_related(*related).prefetch_related(*prefetch), pk=pk
     )
     if not user.has_perm("referrals.view_referral", referral):
         raise Http404

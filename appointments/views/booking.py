@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, may_run, refusal_reasons
 from referrals.selectors import get_referral_for_user
 
 from .. import services
@@ -25,10 +25,12 @@ def _worker(request) -> None:
         raise Http404
 
 
-def _handled_referral(request, pk: int, *, prefetch: tuple = ()):
-    """A referral the worker's organization holds; 404 for anyone else."""
+def _handled_referral(request, pk: int, *, related: tuple | None = None, prefetch: tuple = ()):
+    """A referral the worker's organization holds; 404 for anyone else. These pages show its
+    number and what `prefetch` names; `related` narrows the joins to what the page uses."""
     _worker(request)
-    referral = get_referral_for_user(request.user, pk, prefetch=prefetch)
+    kwargs = {} if related is None else {"related": related}
+    referral = get_referral_for_user(ReadOnlyAsker(request.user), pk, prefetch=prefetch, **kwargs)
     if referral.organization_id != request.user.organization_id:
         raise Http404
     return referral
@@ -78,7 +80,9 @@ SLOT_CHOICE_FIELDS = (
 
 @login_required
 def book(request, pk: int):
-    referral = _handled_referral(request, pk, prefetch=("preferred_modes",))
+    referral = _handled_referral(
+        request, pk, related=("organization",), prefetch=("preferred_modes",)
+    )
     slots = services.free_slots(referral.organization).only(*SLOT_CHOICE_FIELDS)
     form = BookForm(request.POST or None, slots=slots)
     status = 200

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from consent.models import Scope
+from directory.models import Challenge
 
 from .models import (
     ROUTED_STATES,
@@ -132,7 +133,13 @@ def triage_queue() -> QuerySet:
         Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED])
         .select_related("municipality", "target_group")
         .only(*ROW_FIELDS)
-        .prefetch_related("challenges")
+        .prefetch_related(
+            Prefetch(
+                "challenges",
+                queryset=Challenge.objects.only("name_fi", "name_sv", "name_en"),
+                to_attr="challenge_list",  # a plain list: no related manager per row
+            )
+        )
         .prefetch_related(Prefetch("events", queryset=last_decline, to_attr="declines"))
         .order_by("state_changed_at")
     )

@@ -103,7 +103,11 @@ def book(request, pk: int):
         else:
             messages.success(request, _("The appointment was booked."))
             return redirect("appointments:detail", pk=appointment.pk)
-    context = {"referral": referral, "form": form}
+    # The soonest free times, read once for both "are there any" and the radio buttons.
+    field = form.fields["slot"]
+    field.widget.choices = choices = list(iter(field.choices))  # iter(): no COUNT for len()
+    has_free_slots = any(value != "" for value, _label in choices)
+    context = {"referral": referral, "form": form, "has_free_slots": has_free_slots}
     return render(request, "appointments/book.html", context, status=status)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -251,7 +251,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return (
             Referral.objects.filter(visible)
             .select_related("municipality", "target_group")
-            .prefetch_related("challenges", "preferred_modes")
+            # the slugs are all a row shows of its challenges
+            .prefetch_related(
+                Prefetch("challenges", queryset=Challenge.objects.only("slug")), "preferred_modes"
+            )
             .order_by("-created_at", "-pk")
         )
 

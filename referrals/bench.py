@@ -244,6 +244,7 @@ def run(iterations: int = 200, log: Callable[[str], None] = print) -> list[Resul
     """Measure every case; afterwards remove what the requests wrote (bookings, access
     records), so the data set stays the same from run to run."""
     started = timezone.now()
+    _load_at_start[:] = os.getloadavg()
     cast = heaviest_cast(bookings=bookings_needed(iterations))
     log(
         f"as professional #{cast.professional.pk}, worker #{cast.worker.pk} of organization "
@@ -273,6 +274,8 @@ def _clean_up(since: datetime.datetime) -> None:
 
 # --- the report ------------------------------------------------------------------------------
 
+_load_at_start: list[float] = []  # set by run(): the report is written after the measuring
+
 
 def machine() -> dict[str, str]:
     cpu = platform.processor() or "unknown"
@@ -298,7 +301,7 @@ def machine() -> dict[str, str]:
             database = cursor.fetchone()[0].split(" on ")[0]
             cursor.execute("SHOW shared_buffers")
             shared = cursor.fetchone()[0]
-    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    load = ", ".join(f"{v:.2f}" for v in (_load_at_start or os.getloadavg()))
     return {
         "CPU": cpu,
         "Cores": str(os.cpu_count()),

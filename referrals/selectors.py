@@ -84,9 +84,12 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
-def _row(qs: QuerySet) -> QuerySet:
-    """What one line of a list shows (area, target group, organization): joins, no prefetch,
-    so a list costs one query whether it is empty or full."""
+def _row(qs: QuerySet, *, organization: bool = True) -> QuerySet:
+    """What one line of a list shows (area, target group and, unless the list is one
+    organization's own, the organization): joins, no prefetch, so a list costs one query
+    whether it is empty or full."""
+    if not organization:
+        return qs.select_related("municipality", "target_group").only(*ROW_FIELDS)
     return qs.select_related(*SUMMARY_RELATED).only(
         *ROW_FIELDS, "organization__name", "organization__name_sv"
     )
@@ -102,7 +105,8 @@ def referrals_of_referrer(user, state: str = "") -> QuerySet:
 def inbox(user) -> QuerySet:
     """Referrals assigned to the worker's organization and waiting for a decision."""
     return _row(
-        Referral.objects.filter(organization_id=user.organization_id, state=State.ASSIGNED)
+        Referral.objects.filter(organization_id=user.organization_id, state=State.ASSIGNED),
+        organization=False,
     ).order_by("state_changed_at")
 
 
@@ -113,13 +117,15 @@ def clients(user) -> QuerySet:
             organization_id=user.organization_id,
             handler=user,
             state__in=[s for s in ROUTED_STATES if s != State.ASSIGNED],
-        )
+        ),
+        organization=False,
     ).order_by("-accepted_at")
 
 
 def claim_pool(user) -> QuerySet:
     return _row(
-        Referral.objects.filter(state=State.POOLED, pool_organizations=user.organization_id)
+        Referral.objects.filter(state=State.POOLED, pool_organizations=user.organization_id),
+        organization=False,  # none holds a pooled referral
     ).order_by("state_changed_at")
 
 

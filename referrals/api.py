@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q, Value
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -99,24 +99,12 @@ def attach_slugs(referrals: list[Referral]) -> None:
     if not referrals:
         return
     by_pk = {referral.pk: referral for referral in referrals}
-    challenges = (
-        Referral.challenges.through.objects.filter(referral_id__in=by_pk)
-        .annotate(
-            kind=Value("challenges"), slug=F("challenge__slug"),
-            first=F("challenge__position"), then=F("challenge__name_fi"),
-        )
-        .values_list("referral_id", "kind", "slug", "first", "then")
-    )  # fmt: skip
-    modes = (
-        Referral.preferred_modes.through.objects.filter(referral_id__in=by_pk)
-        .annotate(
-            kind=Value("preferred_modes"), slug=F("mode_id"), first=Value(0), then=F("mode_id")
-        )
-        .values_list("referral_id", "kind", "slug", "first", "then")
-    )
-    rows = challenges.union(modes, all=True).order_by("referral_id", "kind", "first", "then")
-    for referral_id, kind, slug, _first, _then in rows:
-        by_pk[referral_id].api_slugs[kind].append(slug)
+    kinds = {0: "challenges", 1: "preferred_modes"}  # children's rows (2) are not shown here
+    for row in selectors.rows_by_keys("summary", selectors.summary_rows, list(by_pk)):
+        if row["kind"] in kinds:
+            by_pk[row["referral_id"]].api_slugs[kinds[row["kind"]]].append(
+                row["slug"] if row["kind"] == 0 else row["code"]
+            )
 
 
 class ReferralSerializer(serializers.ModelSerializer):

@@ -215,7 +215,7 @@ def _detail_context(
 def referral_detail(request, pk: int):
     # Reading only: one read of this person's permissions on the referral answers them all.
     asker = ReadOnlyAsker(request.user)
-    referral = selectors.get_referral_for_user(asker, pk)
+    referral = selectors.prefetch_summary(selectors.get_referral_for_user(asker, pk, prefetch=()))
     record_access(request, referral, AccessRecord.Channel.PAGE)
     context = _detail_context(request, referral, asker=asker)
     return render(request, "referrals/detail.html", context)

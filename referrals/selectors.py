@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections, router
 from django.db.models import F, Prefetch, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from consent.models import Scope
 from directory.models import Challenge, Mode
+from perhelinja.compiled import compiled_rows
 
 from .models import (
     ROUTED_STATES,
@@ -49,31 +49,9 @@ def get_referral_for_user(
     return referral
 
 
-_COMPILED: dict[tuple, tuple[str, list, dict[int, int]]] = {}
-_STAND_IN = -2_000_000_000  # a key no row has, marking where the keys go in the compiled SQL
-
-
 def rows_by_keys(name: str, build: Callable[[list[int]], QuerySet], keys: list[int]) -> list[dict]:
-    """The rows of `build(keys)`, its SQL compiled by the ORM once per shape and reused.
-
-    For reads that run on every request of a page, where compiling a UNION of annotated
-    querysets costs more than the database answering it.
-    """
-    db = router.db_for_read(Referral)
-    cache_key = (db, name, len(keys))
-    if cache_key not in _COMPILED:
-        queryset = build([_STAND_IN - i for i in range(len(keys))])
-        sql, params = queryset.query.get_compiler(using=db).as_sql()
-        where = {
-            at: _STAND_IN - p for at, p in enumerate(params) if type(p) is int and p <= _STAND_IN
-        }
-        _COMPILED[cache_key] = (sql, list(params), where)
-    sql, params, where = _COMPILED[cache_key]
-    params = [keys[where[at]] if at in where else p for at, p in enumerate(params)]
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    """The rows of `build(keys)`, its SQL compiled once (`perhelinja.compiled`)."""
+    return compiled_rows(name, build, keys, model=Referral)
 
 
 def summary_rows(keys: list[int]) -> QuerySet:

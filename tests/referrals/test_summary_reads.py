@@ -80,3 +80,27 @@ def test_the_list_api_gives_the_slugs_the_detail_gives():
         assert rows[pk]["preferred_modes"] == detail["preferred_modes"]
     assert rows[referral.pk]["challenges"][0] == "mm-tie"  # position 0, "Bb"
     assert rows[referral.pk]["challenges"][-1] == "aa-last"  # position 5
+
+
+def test_the_sql_compiled_once_reads_each_referral_its_own_lists():
+    first, _cast = referral_with_lists()
+    second, _ = referral_in_state(State.SUBMITTED)
+    for referral in (first, second, first):
+        fresh = prefetch_summary(Referral.objects.get(pk=referral.pk))
+        assert lists(fresh) == lists(Referral.objects.get(pk=referral.pk))
+
+
+def test_the_permission_read_compiled_once_answers_for_each_person_and_referral(client):
+    referral, cast = referral_in_state(State.ASSIGNED)
+    elsewhere, other = referral_in_state(State.ASSIGNED)
+    page = reverse("referrals:detail", args=[referral.pk])
+    for user, url, status in (
+        (cast.handler, page, 200),  # through the organization's group
+        (other.handler, page, 404),
+        (cast.referrer, page, 200),  # their own grant
+        (other.referrer, page, 404),
+        (cast.handler, reverse("referrals:detail", args=[elsewhere.pk]), 404),
+        (other.handler, reverse("referrals:detail", args=[elsewhere.pk]), 200),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status, (user, url)

@@ -97,7 +97,9 @@ def _one_read_checker() -> type:
 
     def _codenames(user: Any, obj: Any) -> list[str]:
         """The person's own and their groups' grants on `obj`, the UNION's SQL compiled once
-        per model (`perhelinja.compiled`)."""
+        per model and content type (`perhelinja.compiled`)."""
+        from guardian.ctypes import get_content_type
+
         from perhelinja.compiled import compiled_rows
 
         model = type(obj)
@@ -110,9 +112,9 @@ def _one_read_checker() -> type:
 
         if type(user.pk) is int and type(obj.pk) is int and model not in _uncompiled:
             try:
-                rows = compiled_rows(
-                    f"perms:{model._meta.label}", build, [user.pk, obj.pk], model=model
-                )
+                # The content type's id is a constant of the SQL: part of the name it is kept by.
+                name = f"perms:{model._meta.label}:{get_content_type(obj).pk}"
+                rows = compiled_rows(name, build, [user.pk, obj.pk], model=model)
                 return list({row["codename"] for row in rows})
             except ValueError:  # keys not plain parameters (generic object permissions)
                 _uncompiled.add(model)

@@ -58,19 +58,27 @@ def totp_device_prepare(*, user) -> TOTPDevice:
     return device
 
 
+def _locked_device(user, *, confirmed: bool, missing: str) -> TOTPDevice:
+    """The person's (pending or confirmed) device, locked against a parallel attempt."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=confirmed)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        raise ValidationError(missing, code="missing")
+    return device
+
+
 def totp_device_confirm(*, user, token: str) -> TOTPDevice:
     """Turn the pending device on once the person proves the app shows its codes."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .order_by("pk")
-            .first()
+        device = _locked_device(
+            user,
+            confirmed=False,
+            missing=_("There is no set-up in progress. Start the set-up again."),
         )
-        if device is None:
-            raise ValidationError(
-                _("There is no set-up in progress. Start the set-up again."), code="missing"
-            )
         wait = _check_code(device, token)
         if wait is None:
             device.confirmed = True
@@ -85,16 +93,11 @@ def totp_device_confirm(*, user, token: str) -> TOTPDevice:
 def totp_device_verify(*, user, token: str) -> TOTPDevice:
     """The second login step: the code of the person's confirmed device."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .order_by("pk")
-            .first()
+        device = _locked_device(
+            user,
+            confirmed=True,
+            missing=_("Two-factor authentication is not set up for this account."),
         )
-        if device is None:
-            raise ValidationError(
-                _("Two-factor authentication is not set up for this account."), code="missing"
-            )
         wait = _check_code(device, token)
     if wait is not None:
         raise _code_error(wait)
@@ -104,16 +107,11 @@ def totp_device_verify(*, user, token: str) -> TOTPDevice:
 def totp_device_remove(*, user, token: str) -> None:
     """Turn two-factor authentication off; a current code proves the device is at hand."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .order_by("pk")
-            .first()
+        device = _locked_device(
+            user,
+            confirmed=True,
+            missing=_("Two-factor authentication is not set up for this account."),
         )
-        if device is None:
-            raise ValidationError(
-                _("Two-factor authentication is not set up for this account."), code="missing"
-            )
         wait = _check_code(device, token)
         if wait is None:
             TOTPDevice.objects.filter(user=user).delete()

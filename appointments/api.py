@@ -22,7 +22,6 @@ from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from directory.models import User as UserModel
 from perhelinja.filters import UTCDateTimeFilter
 from perhelinja.fsm import may_run, refusal_reasons
-from referrals.selectors import get_referral_for_user
 
 from . import services
 from .models import (
@@ -54,12 +53,15 @@ def _is_worker(user) -> bool:
     return bool(getattr(user, "is_worker", False) and user.organization_id)
 
 
-def _handled_referral(user, pk):
-    """A referral the caller's organization holds, else 404 (as the booking pages do)."""
-    referral = get_referral_for_user(user, pk)
-    if not _is_worker(user) or referral.organization_id != user.organization_id:
-        raise exceptions.NotFound()
-    return referral
+class OwnOrganizationMixin:
+    """Rows of the caller's organization for its workers; none for anyone else (nor for the
+    schema generator). Each viewset says which rows with `organization_rows`."""
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not _is_worker(user):
+            return self.queryset.none()
+        return self.organization_rows(user.organization_id)
 
 
 # --- shifts ----------------------------------------------------------------------------------
@@ -132,6 +134,7 @@ class ShiftCancelSerializer(serializers.Serializer):
 
 
 class ShiftViewSet(
+    OwnOrganizationMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
@@ -142,11 +145,8 @@ class ShiftViewSet(
     serializer_class = ShiftSerializer
     queryset = Shift.objects.none()
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or not _is_worker(user):
-            return Shift.objects.none()
-        return Shift.objects.filter(organization_id=user.organization_id).order_by(
+    def organization_rows(self, organization_id):
+        return Shift.objects.filter(organization_id=organization_id).order_by(
             "-first_day", "-start_time", "-pk"
         )
 
@@ -276,6 +276,7 @@ class AppointmentFilter(django_filters.FilterSet):
 
 
 class AppointmentViewSet(
+    OwnOrganizationMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
@@ -287,11 +288,8 @@ class AppointmentViewSet(
     filterset_class = AppointmentFilter
     queryset = Appointment.objects.none()
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or not _is_worker(user):
-            return Appointment.objects.none()
-        return Appointment.objects.filter(organization_id=user.organization_id).order_by(
+    def organization_rows(self, organization_id):
+        return Appointment.objects.filter(organization_id=organization_id).order_by(
             "-starts_at", "-pk"
         )
 
@@ -308,7 +306,9 @@ class AppointmentViewSet(
     def create(self, request):
         body = BookSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        referral = _handled_referral(request.user, body.validated_data["referral"])
+        referral = services.get_handled_referral_for_user(
+            request.user, body.validated_data["referral"]
+        )
         slot = Slot.objects.filter(
             pk=body.validated_data["slot"], organization_id=request.user.organization_id
         ).first()
@@ -373,6 +373,7 @@ class OutcomeCreateSerializer(serializers.Serializer):
 
 
 class OutcomeViewSet(
+    OwnOrganizationMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
@@ -383,12 +384,9 @@ class OutcomeViewSet(
     serializer_class = OutcomeSerializer
     queryset = OutcomeReport.objects.none()
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or not _is_worker(user):
-            return OutcomeReport.objects.none()
+    def organization_rows(self, organization_id):
         return (
-            OutcomeReport.objects.filter(referral__organization_id=user.organization_id)
+            OutcomeReport.objects.filter(referral__organization_id=organization_id)
             .prefetch_related("themes")
             .order_by("-created_at", "-pk")
         )
@@ -398,6 +396,6 @@ class OutcomeViewSet(
         body = OutcomeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        referral = _handled_referral(request.user, data.pop("referral"))
+        referral = services.get_handled_referral_for_user(request.user, data.pop("referral"))
         report = services.outcome_report(referral=referral, actor=request.user, **data)
         return Response(OutcomeSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from consent.models import Scope
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
-from perhelinja.fsm import TransitionRefused, check_can_proceed, check_permission
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, check_can_proceed, check_permission
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.models import State as ReferralState
+from referrals.selectors import get_referral_for_user
 
 from .models import (
     ACTIVE_STATES,
@@ -78,6 +79,20 @@ def get_appointment_for_user(user, pk: int) -> Appointment:
     if not _is_worker_of(user, appointment.organization_id):
         raise Http404
     return appointment
+
+
+def get_handled_referral_for_user(
+    user, pk: int, *, related: tuple | None = None, prefetch: tuple = ()
+) -> Referral:
+    """A referral the worker's organization holds; 404 for anyone else. `prefetch` and
+    `related` narrow the read to what the caller shows."""
+    if not getattr(user, "is_worker", False):
+        raise Http404
+    kwargs = {} if related is None else {"related": related}
+    referral = get_referral_for_user(ReadOnlyAsker(user), pk, prefetch=prefetch, **kwargs)
+    if referral.organization_id != user.organization_id:
+        raise Http404
+    return referral
 
 
 def free_slots(organization: Organization, *, after: datetime.datetime | None = None) -> QuerySet:

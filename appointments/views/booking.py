@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, may_run, refusal_reasons
-from referrals.selectors import get_referral_for_user
+from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
 
 from .. import services
 from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
@@ -25,15 +24,8 @@ def _worker(request) -> None:
         raise Http404
 
 
-def _handled_referral(request, pk: int, *, related: tuple | None = None, prefetch: tuple = ()):
-    """A referral the worker's organization holds; 404 for anyone else. These pages show its
-    number and what `prefetch` names; `related` narrows the joins to what the page uses."""
-    _worker(request)
-    kwargs = {} if related is None else {"related": related}
-    referral = get_referral_for_user(ReadOnlyAsker(request.user), pk, prefetch=prefetch, **kwargs)
-    if referral.organization_id != request.user.organization_id:
-        raise Http404
-    return referral
+def _handled_referral(request, pk: int, **kwargs):
+    return services.get_handled_referral_for_user(request.user, pk, **kwargs)
 
 
 @login_required

@@ -225,3 +225,15 @@ def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral,
         referral = cast.run(referral, step)
     assert referral.state == state
     return referral, cast
+
+
+def api_client_for(user):
+    """An API client that authenticates as `user` with a token (no password, no second factor:
+    the token endpoint has tests of its own)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _created = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api

@@ -2,7 +2,6 @@
 know exists is 404 — above all a referral, to other municipalities and organizations."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appointments.services import appointment_book, outcome_report
@@ -16,15 +15,11 @@ from tests.factories import (
     WorkerFactory,
     referral_in_state,
 )
+from tests.factories import (
+    api_client_for as client_for,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    api = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
 
 
 @pytest.fixture

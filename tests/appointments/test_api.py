@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from appointments.models import Appointment, AppointmentEvent, OutcomeReport, Shift
 from directory.models import OutcomeTheme
@@ -19,15 +17,11 @@ from tests.factories import (
     WorkerFactory,
     referral_in_state,
 )
+from tests.factories import (
+    api_client_for as client_for,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    api = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
 
 
 def outsiders(cast):

@@ -113,30 +113,29 @@ def _add(groups: list[dict], empty: dict) -> dict:
     return total
 
 
-def _feedback_rows(groups: list[tuple[str, dict]], total: dict) -> list[tuple[str, list[str]]]:
+def _suppressed(groups: list[tuple[str, dict]], total: dict):
+    """Each group and the total as (label, figures, shown count), the counts suppressed
+    together so that the total cannot reveal a hidden group."""
     counts = {str(i): figures["n"] for i, (_label, figures) in enumerate(groups)}
     counts[TOTAL] = total["n"]
     shown = suppress(counts, total_key=TOTAL)
-    rows = []
     for key, (label, figures) in [
         *((str(i), group) for i, group in enumerate(groups)),
         (TOTAL, (_("Total"), total)),
     ]:
-        n = shown[key]
-        rows.append((label, [n, *(_mean(figures[f], figures["n"], n) for f in SCORES)]))
-    return rows
+        yield label, figures, shown[key]
+
+
+def _feedback_rows(groups: list[tuple[str, dict]], total: dict) -> list[tuple[str, list[str]]]:
+    return [
+        (label, [n, *(_mean(figures[f], figures["n"], n) for f in SCORES)])
+        for label, figures, n in _suppressed(groups, total)
+    ]
 
 
 def _referrer_rows(groups: list[tuple[str, dict]], total: dict) -> list[tuple[str, list[str]]]:
-    counts = {str(i): figures["n"] for i, (_label, figures) in enumerate(groups)}
-    counts[TOTAL] = total["n"]
-    shown = suppress(counts, total_key=TOTAL)
     rows = []
-    for key, (label, figures) in [
-        *((str(i), group) for i, group in enumerate(groups)),
-        (TOTAL, (_("Total"), total)),
-    ]:
-        n = shown[key]
+    for label, figures, n in _suppressed(groups, total):
         share = n if n in (SMALL, HIDDEN) else _percent(suppress_rate(figures["yes"], figures["n"]))
         rows.append((label, [n, share, _mean(figures["speed"], figures["n"], n)]))
     return rows

@@ -225,19 +225,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(case: Case, *, warmup: int = 5) -> Result:
-    client = signed_in(case.user)
-    if case.call is not None:
-        warmup = min(warmup, 1)
-    for _ in range(warmup):
-        request(client, case)
-    queries = count_queries(client, case)
-    samples = []
-    for _ in range(case.iterations):
-        began = time.perf_counter()
-        request(client, case)
-        samples.append((time.perf_counter() - began) * 1000)
-    return Result(case, stats.median(samples), percentile(samples, 0.95), queries)
+ROUNDS = 20
+
+
+def shares(total: int, rounds: int) -> list[int]:
+    """`total` requests spread as evenly as possible over `rounds`."""
+    return [total // rounds + (1 if r < total % rounds else 0) for r in range(rounds)]
+
+
+def measure(cases: list[Case], *, rounds: int = ROUNDS, warmup: int = 5) -> list[Result]:
+    """Measure the pages interleaved: each round requests every page, the baseline included,
+    its share of the iterations, starting from a different page each round. A moment of load
+    on a shared machine then falls on the baseline and the pages alike, so the ratios compare
+    like with like instead of one page's quiet minute with another's busy one."""
+    clients, queries, samples = {}, {}, {case.key: [] for case in cases}
+    for case in cases:
+        clients[case.key] = client = signed_in(case.user)
+        for _ in range(min(warmup, 1) if case.call is not None else warmup):
+            request(client, case)
+        queries[case.key] = count_queries(client, case)
+    plan = {case.key: shares(case.iterations, rounds) for case in cases}
+    for r in range(rounds):
+        for case in cases[r % len(cases) :] + cases[: r % len(cases)]:
+            client = clients[case.key]
+            for _ in range(plan[case.key][r]):
+                began = time.perf_counter()
+                request(client, case)
+                samples[case.key].append((time.perf_counter() - began) * 1000)
+    return [
+        Result(case, stats.median(samples[case.key]), percentile(samples[case.key], 0.95),
+               queries[case.key])
+        for case in cases
+    ]  # fmt: skip
 
 
 def run(iterations: int = 200, log: Callable[[str], None] = print) -> list[Result]:
@@ -251,12 +270,10 @@ def run(iterations: int = 200, log: Callable[[str], None] = print) -> list[Resul
         f"#{cast.organization_id}, coordinator #{cast.coordinator.pk}; referral "
         f"#{cast.referral.pk}"
     )
-    results = []
     try:
-        for case in cases(cast, iterations):
-            result = measure(case)
-            results.append(result)
-            log(f"{case.label}: median {result.median_ms:.1f} ms, {result.queries} queries")
+        results = measure(cases(cast, iterations))
+        for result in results:
+            log(f"{result.case.label}: median {result.median_ms:.1f} ms, {result.queries} queries")
     finally:
         _clean_up(started)
     baseline = results[0].median_ms
@@ -371,6 +388,7 @@ def write_results(
         "## Pages",
         "",
         f"Medians of {results[0].case.iterations} requests (heavy pages fewer, see notes), "
+        f"interleaved in {ROUNDS} rounds that each request every page, the baseline included; "
         "in-process Django test client, same database server; queries of one request.",
         "",
         *table(results),

@@ -42,7 +42,7 @@ def test_every_benchmarked_page_makes_as_many_queries_on_four_times_the_data(set
 def test_a_bench_report_names_the_machine_and_every_page(tmp_path, settings):
     scale.generate(0.0003, seed=5, log=lambda _line: None)
     cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
-    results = [bench.measure(case, warmup=1) for case in bench.cases(cast, iterations=5)]
+    results = bench.measure(bench.cases(cast, iterations=5), rounds=2, warmup=1)
     for result in results:
         result.ratio = result.median_ms / results[0].median_ms
     path = tmp_path / "results.md"
@@ -52,3 +52,17 @@ def test_a_bench_report_names_the_machine_and_every_page(tmp_path, settings):
     for case in bench.cases(cast):
         assert case.label in text
     assert results[0].ratio == 1.0 and all(r.queries > 0 for r in results)
+
+
+def test_the_bench_interleaves_the_pages_with_the_baseline_round_by_round():
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    order: list[str] = []
+    first = bench.Case("a", "A", user, "", iterations=4, call=lambda: order.append("a"))
+    second = bench.Case("b", "B", user, "", iterations=2, call=lambda: order.append("b"))
+    results = bench.measure([first, second], rounds=2, warmup=1)
+    # warm-up and the counted request of each, then round 0 from a, round 1 from b
+    assert order == ["a", "a", "b", "b", "a", "a", "b", "b", "a", "a"]
+    assert [r.case.key for r in results] == ["a", "b"]
+    assert bench.shares(5, 3) == [2, 2, 1] and sum(bench.shares(200, 20)) == 200

@@ -8,6 +8,7 @@ last row's primary key, which carries no personal data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -42,12 +43,15 @@ def cursor_from(value: str | None) -> int | None:
 
 def keyset_page(
     queryset: QuerySet, field: str, *, after: int | None, newest_first: bool,
-    size: int | None = None,
+    size: int | None = None, columns: tuple[str, ...] = (),
+    rows: Callable[[list[dict]], list] | None = None,
 ) -> Page:  # fmt: skip
     """The `size` rows of `queryset` (ordered by `field` then pk) that follow row `after`.
 
     The cursor row is looked up inside `queryset`, so a cursor the reader may not see (or one
     that left the list) starts the list from the top instead of revealing anything.
+    With `columns`, only those are read (as `values()`, "pk" among them) and `rows` turns
+    the page's dictionaries into what the template shows.
     """
     size = size or PAGE_SIZE
     order = (f"-{field}", "-pk") if newest_first else (field, "pk")
@@ -63,7 +67,10 @@ def keyset_page(
                 queryset = queryset.filter(**{f"{field}__gte": mark}).exclude(
                     **{field: mark, "pk__lte": after}
                 )
-    rows = list(queryset[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return Page(rows, rows[-1].pk if more else None)
+    if columns:
+        queryset = queryset.values(*columns)
+    found = list(queryset[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    last = (found[-1]["pk"] if columns else found[-1].pk) if more else None
+    return Page(rows(found) if rows else found, last)

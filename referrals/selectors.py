@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from consent.models import Scope
 from directory.models import Challenge, Mode
@@ -27,6 +28,7 @@ from .models import (
     ReferralEvent,
     State,
 )
+from .rows import ReferralRow, referral_rows
 
 SUMMARY_RELATED = ("municipality", "target_group", "organization")
 SUMMARY_PREFETCH = ("challenges", "preferred_modes", "children")
@@ -156,79 +158,61 @@ def _summary(qs: QuerySet) -> QuerySet:
     return qs.select_related(*SUMMARY_RELATED).prefetch_related(*SUMMARY_PREFETCH)
 
 
-# The columns a line of a list shows: never the family's details, and no wide rows to decode.
-ROW_FIELDS = (
-    "state", "language", "created_at", "accepted_at", "state_changed_at", "organization_id",
-    "municipality__name_fi", "municipality__name_sv",
-    "target_group__name_fi", "target_group__name_sv", "target_group__name_en",
-)  # fmt: skip
-
-
-def _row(qs: QuerySet, *, organization: bool = True) -> QuerySet:
-    """What one line of a list shows (area, target group and, unless the list is one
-    organization's own, the organization): joins, no prefetch, so a list costs one query
-    whether it is empty or full."""
-    if not organization:
-        return qs.select_related("municipality", "target_group").only(*ROW_FIELDS)
-    return qs.select_related(*SUMMARY_RELATED).only(
-        *ROW_FIELDS, "organization__name", "organization__name_sv"
-    )
-
-
 def referrals_of_referrer(user, state: str = "") -> QuerySet:
     qs = Referral.objects.filter(referrer=user)
     if state:
         qs = qs.filter(state=state)
-    return _row(qs).order_by("-created_at")
+    return qs.order_by("-created_at")
 
 
 def inbox(user) -> QuerySet:
     """Referrals assigned to the worker's organization and waiting for a decision."""
-    return _row(
-        Referral.objects.filter(organization_id=user.organization_id, state=State.ASSIGNED),
-        organization=False,
+    return Referral.objects.filter(
+        organization_id=user.organization_id, state=State.ASSIGNED
     ).order_by("state_changed_at")
 
 
 def clients(user) -> QuerySet:
     """The referrals this worker is responsible for."""
-    return _row(
-        Referral.objects.filter(
-            organization_id=user.organization_id,
-            handler=user,
-            state__in=[s for s in ROUTED_STATES if s != State.ASSIGNED],
-        ),
-        organization=False,
+    return Referral.objects.filter(
+        organization_id=user.organization_id,
+        handler=user,
+        state__in=[s for s in ROUTED_STATES if s != State.ASSIGNED],
     ).order_by("-accepted_at")
 
 
 def claim_pool(user) -> QuerySet:
-    return _row(
-        Referral.objects.filter(state=State.POOLED, pool_organizations=user.organization_id),
-        organization=False,  # none holds a pooled referral
+    return Referral.objects.filter(
+        state=State.POOLED, pool_organizations=user.organization_id
     ).order_by("state_changed_at")
 
 
 def triage_queue() -> QuerySet:
-    last_decline = (
-        ReferralEvent.objects.filter(transition="decline")
-        .only("referral_id", "reason_code", "created_at")
-        .order_by("-created_at")
+    return Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED]).order_by(
+        "state_changed_at"
     )
-    return (
-        Referral.objects.filter(state__in=[*TRIAGE_STATES, State.POOLED])
-        .select_related("municipality", "target_group")
-        .only(*ROW_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "challenges",
-                queryset=Challenge.objects.only("name_fi", "name_sv", "name_en"),
-                to_attr="challenge_list",  # a plain list: no related manager per row
-            )
-        )
-        .prefetch_related(Prefetch("events", queryset=last_decline, to_attr="declines"))
-        .order_by("state_changed_at")
+
+
+def triage_rows(values: list[dict]) -> list[ReferralRow]:
+    """The triage queue's lines: with each referral's challenges (one compiled read shared
+    with the summaries) and its last decline's reason (one more query)."""
+    found = referral_rows(values)
+    if not found:
+        return found
+    by_pk = {row.pk: row for row in found}
+    language = (get_language() or "fi")[:2]
+    for row in rows_by_keys("summary", summary_rows, list(by_pk)):
+        if row["kind"] == 0:
+            name = row["then"] if language == "fi" else row[f"name_{language}"] or row["then"]
+            by_pk[row["referral_id"]].challenges.append(name)
+    declines = (
+        ReferralEvent.objects.filter(referral_id__in=list(by_pk), transition="decline")
+        .order_by("referral_id", "created_at", "pk")
+        .values_list("referral_id", "reason_code")
     )
+    for referral_id, reason_code in declines:
+        by_pk[referral_id].decline_reason = reason_code  # the last one stays
+    return found
 
 
 @dataclass

@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import AccessRecord, InsightReport, Notification, Referral, State
 from .paging import cursor_from, keyset_page
+from .rows import ReferralRow, referral_rows
 from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
@@ -59,6 +60,7 @@ def my_referrals(request):
     referrals = keyset_page(
         selectors.referrals_of_referrer(request.user, state), "created_at",
         after=cursor_from(request.GET.get("after")), newest_first=True,
+        columns=ReferralRow.COLUMNS, rows=referral_rows,
     )  # fmt: skip
     template = "referrals/_my_list.html" if request.htmx else "referrals/my_referrals.html"
     return render(request, template, {"referrals": referrals, "filters": filters, "state": state})
@@ -274,6 +276,7 @@ def triage(request):
     referrals = keyset_page(
         selectors.triage_queue(), "state_changed_at",
         after=cursor_from(request.GET.get("after")), newest_first=False,
+        columns=ReferralRow.OWN_COLUMNS, rows=selectors.triage_rows,
     )  # fmt: skip
     return render(request, "referrals/triage.html", {"referrals": referrals})
 
@@ -354,13 +357,18 @@ def worker_inbox(request):
     if not request.user.is_worker:
         raise Http404
     user, params = request.user, request.GET
+    # The organization's own lists: its name would repeat on every line.
+    own = {"columns": ReferralRow.OWN_COLUMNS, "rows": referral_rows}
     context = {
         "inbox": keyset_page(selectors.inbox(user), "state_changed_at",
-                             after=cursor_from(params.get("inbox_after")), newest_first=False),
+                             after=cursor_from(params.get("inbox_after")), newest_first=False,
+                             **own),
         "clients": keyset_page(selectors.clients(user), "accepted_at",
-                               after=cursor_from(params.get("clients_after")), newest_first=True),
+                               after=cursor_from(params.get("clients_after")), newest_first=True,
+                               **own),
         "pool": keyset_page(selectors.claim_pool(user), "state_changed_at",
-                            after=cursor_from(params.get("pool_after")), newest_first=False),
+                            after=cursor_from(params.get("pool_after")), newest_first=False,
+                            **own),
     }  # fmt: skip
     return render(request, "referrals/inbox.html", context)
 

@@ -1,0 +1,73 @@
+"""The list lines say what the templates' own filters and the models would say, in the
+reader's language."""
+
+import datetime
+import html
+
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+from referrals import rows, services
+from referrals.models import DeclineReason, State
+from tests.factories import Cast, referral_in_state
+from tests.two_factor import login
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+MOMENTS = [
+    datetime.datetime(2026, 3, 28, 22, 30, tzinfo=UTC),  # Helsinki: the next day
+    datetime.datetime(2026, 3, 29, 1, 15, tzinfo=UTC),  # the spring DST change
+    datetime.datetime(2026, 10, 24, 23, 59, tzinfo=UTC),  # the autumn change, next day
+    datetime.datetime(2026, 12, 31, 21, 59, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("format_name", ["SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT"])
+def test_row_dates_read_as_the_date_filter_writes_them(language, format_name):
+    template = engines["django"].from_string(f'{{{{ value|date:"{format_name}" }}}}')
+    with translation.override(language):
+        for moment in MOMENTS:
+            expected = html.unescape(template.render({"value": moment}))
+            assert rows.local_format(moment, format_name) == expected
+            assert rows.local_format(moment, format_name) == expected  # from the cache
+    assert rows.local_format(None, "SHORT_DATE_FORMAT") == ""
+
+
+def test_triage_lines_show_the_last_decline_and_the_challenges_in_swedish(client):
+    referral, cast = referral_in_state(State.DECLINED)
+    services.referral_assign(
+        referral=referral, actor=cast.coordinator, organization=cast.organization
+    )
+    services.referral_decline(
+        referral=referral, actor=cast.handler, reason_code=DeclineReason.AREA, reason="x"
+    )
+    login(client, cast.coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = html.unescape(client.get(reverse("referrals:triage")).content.decode())
+    line = page[page.index(f"#{referral.pk}<") :].split("</tr>")[0]
+    with translation.override("sv"):
+        assert str(DeclineReason.AREA.label) in line
+        assert str(DeclineReason.NO_CAPACITY.label) not in line  # the first decline's
+        assert str(State.DECLINED.label) in line
+    assert cast.challenge.name_sv in line and cast.target_group.name_sv in line
+    assert referral.municipality.name_sv in line
+
+
+def test_inbox_and_own_lines_are_titled_and_named_in_finnish(client):
+    cast = Cast()
+    waiting, _cast = referral_in_state(State.ASSIGNED, cast)
+    mine, _cast = referral_in_state(State.ACCEPTED, cast)
+    client.force_login(cast.handler)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    page = html.unescape(client.get(reverse("referrals:inbox")).content.decode())
+    assert f"Lähete #{waiting.pk}</a> · Turku · {cast.target_group.name_fi}" in page
+    assert f"Lähete #{mine.pk}</a> · Hyväksytty · Turku" in page
+    client.force_login(cast.referrer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = html.unescape(client.get(reverse("referrals:mine")).content.decode())
+    assert cast.organization.name in page and "Accepted" in page

@@ -17,6 +17,9 @@ from functools import lru_cache
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 
+from appointments.models import AppointmentState
+from directory.models import ModeCode
+
 from .models import DeclineReason, FamilyLanguage, State
 
 
@@ -125,3 +128,34 @@ def referral_rows(values: list[dict]) -> list[ReferralRow]:
     language = (get_language() or "fi")[:2]
     title = gettext("Referral #%(pk)s")
     return [ReferralRow.from_values(v, language=language, title=title) for v in values]
+
+
+@dataclass(slots=True)
+class AppointmentRow:
+    """One appointment on a referral's page: when, how, in what state."""
+
+    pk: int
+    starts_at: datetime.datetime
+    mode: str
+    state: str
+
+    @property
+    def starts(self) -> str:
+        return local_format(self.starts_at, "SHORT_DATETIME_FORMAT")
+
+    @property
+    def mode_label(self) -> str:
+        return label(ModeCode, self.mode)
+
+    @property
+    def state_label(self) -> str:
+        return label(AppointmentState, self.state)
+
+
+def appointment_rows(queryset) -> list[AppointmentRow]:
+    """The appointments of `queryset`, soonest first."""
+    columns = ("pk", "starts_at", "mode", "state")
+    return [
+        AppointmentRow(*values)
+        for values in queryset.order_by("starts_at", "pk").values_list(*columns)
+    ]

@@ -28,7 +28,7 @@ from .models import (
     ReferralEvent,
     State,
 )
-from .rows import ReferralRow, referral_rows
+from .rows import ReferralRow, local_format, referral_rows
 
 SUMMARY_RELATED = ("municipality", "target_group", "organization")
 SUMMARY_PREFETCH = ("challenges", "preferred_modes", "children")
@@ -222,6 +222,14 @@ class TimelineEntry:
     state_label: str
     organization: object
     reason: str
+
+    @property
+    def at_iso(self) -> str:
+        return local_format(self.at, "c")
+
+    @property
+    def at_text(self) -> str:
+        return local_format(self.at, "SHORT_DATETIME_FORMAT")
 
 
 def timeline(referral: Referral, *, for_referrer: bool) -> list[TimelineEntry]:

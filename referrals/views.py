@@ -36,11 +36,10 @@ from .forms import (
 )
 from .models import AccessRecord, InsightReport, Notification, Referral, State
 from .paging import cursor_from, keyset_page
-from .rows import ReferralRow, referral_rows
+from .rows import ReferralRow, appointment_rows, referral_rows
 from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
-APPOINTMENT_ROW = ("referral_id", "starts_at", "mode", "state")  # what the detail page lists
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
 
 
@@ -202,9 +201,7 @@ def _detail_context(
         and referral.consent is not None
         and referral.consent.is_valid_for(Scope.SHARE_REFERRAL),
         "can_book": works_on_it and referral.state in BOOKABLE,
-        "appointments": referral.appointments.only(*APPOINTMENT_ROW).order_by("starts_at")
-        if works_on_it
-        else [],
+        "appointments": appointment_rows(referral.appointments.all()) if works_on_it else [],
         "referral": referral,
         "forms": forms,
         "is_referrer": is_referrer,

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from referrals import rows, services
 from referrals.models import DeclineReason, State
@@ -71,3 +71,28 @@ def test_inbox_and_own_lines_are_titled_and_named_in_finnish(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = html.unescape(client.get(reverse("referrals:mine")).content.decode())
     assert cast.organization.name in page and "Accepted" in page
+
+
+def test_the_referral_page_lists_appointments_and_the_timeline_in_swedish(client):
+    from appointments.models import AppointmentState
+    from appointments.services import appointment_book
+    from directory.models import ModeCode
+    from tests.appointments.helpers import accepted_with_shift
+
+    referral, cast, shift = accepted_with_shift()
+    later, sooner = list(shift.slots.order_by("-starts_at")[:2])
+    for slot in (later, sooner):
+        appointment_book(referral=referral, slot=slot, actor=cast.handler)
+    client.force_login(cast.handler)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = html.unescape(
+        client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    )
+    with translation.override("sv"):
+        times = [rows.local_format(s.starts_at, "SHORT_DATETIME_FORMAT") for s in (sooner, later)]
+        line = f" · {ModeCode.PHONE.label} · {AppointmentState.BOOKED.label}</li>"
+        accepted = referral.events.get(transition="accept").created_at
+        stamp = f'<time datetime="{rows.local_format(accepted, "c")}">'
+    assert page.index(times[0] + "</a>" + line) < page.index(times[1] + "</a>" + line)
+    assert stamp in page
+    assert rows.local_format(accepted, "c") == timezone.localtime(accepted).isoformat()

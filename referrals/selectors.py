@@ -56,11 +56,12 @@ def rows_by_keys(name: str, build: Callable[[list[int]], QuerySet], keys: list[i
     return compiled_rows(name, build, keys, model=Referral)
 
 
-def summary_rows(keys: list[int]) -> QuerySet:
-    """Challenges, ways to meet and children of the referrals `keys`, as one UNION ALL."""
-    columns = ("referral_id", "kind", "first", "then", "key", "code", "slug", "name_sv",
-               "name_en", "active")  # fmt: skip
-    challenges = (
+SUMMARY_COLUMNS = ("referral_id", "kind", "first", "then", "key", "code", "slug", "name_sv",
+                   "name_en", "active")  # fmt: skip
+
+
+def _challenge_rows(keys: list[int]) -> QuerySet:
+    return (
         Referral.challenges.through.objects.filter(referral_id__in=keys)
         .annotate(
             kind=Value(0), first=F("challenge__position"), then=F("challenge__name_fi"),
@@ -68,16 +69,20 @@ def summary_rows(keys: list[int]) -> QuerySet:
             name_sv=F("challenge__name_sv"), name_en=F("challenge__name_en"),
             active=F("challenge__is_active"),
         )
-        .values_list(*columns)
+        .values_list(*SUMMARY_COLUMNS)
         .order_by()  # the union orders
     )  # fmt: skip
+
+
+def summary_rows(keys: list[int]) -> QuerySet:
+    """Challenges, ways to meet and children of the referrals `keys`, as one UNION ALL."""
     modes = (
         Referral.preferred_modes.through.objects.filter(referral_id__in=keys)
         .annotate(
             kind=Value(1), first=Value(0), then=F("mode_id"), key=Value(0), code=F("mode_id"),
             slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
         )
-        .values_list(*columns)
+        .values_list(*SUMMARY_COLUMNS)
         .order_by()
     )  # fmt: skip
     children = (
@@ -86,11 +91,31 @@ def summary_rows(keys: list[int]) -> QuerySet:
             kind=Value(2), first=F("birth_year"), then=Value(""), key=F("pk"), code=Value(""),
             slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
         )
-        .values_list(*columns)
+        .values_list(*SUMMARY_COLUMNS)
         .order_by()
     )  # fmt: skip
-    return challenges.union(modes, children, all=True).order_by(
-        "referral_id", "kind", "first", "then", "key"
+    return (
+        _challenge_rows(keys)
+        .union(modes, children, all=True)
+        .order_by("referral_id", "kind", "first", "then", "key")
+    )
+
+
+def triage_summary_rows(keys: list[int]) -> QuerySet:
+    """Challenges and declines (kind 3: reason code in `code`, oldest first) of `keys`."""
+    declines = (
+        ReferralEvent.objects.filter(referral_id__in=keys, transition="decline")
+        .annotate(
+            kind=Value(3), first=Value(0), then=Value(""), key=F("pk"), code=F("reason_code"),
+            slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
+        )
+        .values_list(*SUMMARY_COLUMNS)
+        .order_by()
+    )  # fmt: skip
+    return (
+        _challenge_rows(keys)
+        .union(declines, all=True)
+        .order_by("referral_id", "kind", "first", "then", "key")
     )
 
 
@@ -194,24 +219,20 @@ def triage_queue() -> QuerySet:
 
 
 def triage_rows(values: list[dict]) -> list[ReferralRow]:
-    """The triage queue's lines: with each referral's challenges (one compiled read shared
-    with the summaries) and its last decline's reason (one more query)."""
+    """The triage queue's lines, with each referral's challenges and its last decline's
+    reason read in one more (compiled) query."""
     found = referral_rows(values)
     if not found:
         return found
     by_pk = {row.pk: row for row in found}
     language = (get_language() or "fi")[:2]
-    for row in rows_by_keys("summary", summary_rows, list(by_pk)):
+    for row in rows_by_keys("triage", triage_summary_rows, list(by_pk)):
+        line = by_pk[row["referral_id"]]
         if row["kind"] == 0:
             name = row["then"] if language == "fi" else row[f"name_{language}"] or row["then"]
-            by_pk[row["referral_id"]].challenges.append(name)
-    declines = (
-        ReferralEvent.objects.filter(referral_id__in=list(by_pk), transition="decline")
-        .order_by("referral_id", "created_at", "pk")
-        .values_list("referral_id", "reason_code")
-    )
-    for referral_id, reason_code in declines:
-        by_pk[referral_id].decline_reason = reason_code  # the last one stays
+            line.challenges.append(name)
+        else:
+            line.decline_reason = row["code"]  # oldest first: the last one stays
     return found
 
 

@@ -19,6 +19,7 @@ from consent.models import Scope
 from directory.models import Challenge, Mode
 from perhelinja.compiled import compiled_rows
 
+from . import rows
 from .models import (
     ROUTED_STATES,
     TRIAGE_STATES,
@@ -241,7 +242,7 @@ class TimelineEntry:
     at: datetime
     state: str
     state_label: str
-    organization: object
+    organization: str  # its name in the reader's language, "" when none
     reason: str
 
     @property
@@ -263,25 +264,25 @@ def timeline(referral: Referral, *, for_referrer: bool) -> list[TimelineEntry]:
         Scope.RETURN_OUTCOME
     )
     entries = []
-    events = referral.events.select_related("organization").only(
-        "referral_id", "transition", "to_state", "reason", "reason_code", "created_at",
+    swedish = (get_language() or "fi")[:2] == "sv"
+    events = referral.events.values_list(
+        "transition", "to_state", "reason", "reason_code", "created_at",
         "organization__name", "organization__name_sv",
     )  # fmt: skip
-    for event in events:
-        reason = event.reason
-        if event.reason_code:
-            label = DeclineReason(event.reason_code).label
+    for transition, to_state, reason, reason_code, created_at, org, org_sv in events:
+        if reason_code:
+            label = DeclineReason(reason_code).label
             reason = f"{label}. {reason}".strip() if not for_referrer else str(label)
-        if for_referrer and event.transition == "complete" and not outcome_shared:
+        if for_referrer and transition == "complete" and not outcome_shared:
             reason = ""
-        if for_referrer and event.transition in ("assign", "accept", "claim", "open_pool"):
+        if for_referrer and transition in ("assign", "accept", "claim", "open_pool"):
             reason = ""  # notes between coordinators and organizations
         entries.append(
             TimelineEntry(
-                at=event.created_at,
-                state=event.to_state,
-                state_label=State(event.to_state).label,
-                organization=event.organization,
+                at=created_at,
+                state=to_state,
+                state_label=rows.label(State, to_state),
+                organization=(org_sv if swedish and org_sv else org) or "",
                 reason=reason,
             )
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from referrals.rows import label
 
 from .models import NextStep, ServiceGiven
 
@@ -21,14 +22,29 @@ REPEAT_RULES = {
 SHOWN_SLOTS = 20
 
 
+# What a free time's label shows, read as plain values: no slot, shift, site and worker
+# instances for each of the radio buttons.
+SLOT_LABEL_COLUMNS = (
+    "pk", "starts_at", "shift__mode", "shift__site__name",
+    "worker__first_name", "worker__last_name", "worker__username",
+)  # fmt: skip
+
+
+def slot_label(starts_at, mode, site_name, first_name, last_name, username) -> str:
+    """When, where (the reception site, or how) and with whom."""
+    local = timezone.localtime(starts_at)
+    place = site_name or label(ModeCode, mode)
+    return f"{local:%d.%m.%Y %H:%M} · {place} · {f'{first_name} {last_name}'.strip() or username}"
+
+
 class SoonestSlots(ModelChoiceIterator):
     """The choices of a slot field: only the SHOWN_SLOTS soonest of its queryset."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for slot in self.queryset[:SHOWN_SLOTS]:
-            yield self.choice(slot)
+        for pk, *shown in self.queryset.values_list(*SLOT_LABEL_COLUMNS)[:SHOWN_SLOTS]:
+            yield (pk, slot_label(*shown))
 
     def __len__(self) -> int:
         return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
@@ -38,9 +54,11 @@ class SlotChoiceField(forms.ModelChoiceField):
     iterator = SoonestSlots
 
     def label_from_instance(self, slot):
-        local = timezone.localtime(slot.starts_at)
-        place = slot.shift.site.name if slot.shift.site_id else slot.shift.get_mode_display()
-        return f"{local:%d.%m.%Y %H:%M} · {place} · {slot.worker.get_full_name() or slot.worker}"
+        worker = slot.worker
+        return slot_label(
+            slot.starts_at, slot.shift.mode, slot.shift.site.name if slot.shift.site_id else "",
+            worker.first_name, worker.last_name, worker.username,
+        )  # fmt: skip
 
 
 class SlotsChoiceField(forms.ModelMultipleChoiceField):

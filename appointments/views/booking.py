@@ -62,20 +62,12 @@ def shift_cancel(request, pk: int):
     return redirect("appointments:week")
 
 
-# What a free time's label shows (and its organization, which booking checks): not the
-# worker's or the site's whole rows.
-SLOT_CHOICE_FIELDS = (
-    "organization_id", "starts_at", "shift__mode", "shift__site__name",
-    "worker__username", "worker__first_name", "worker__last_name",
-)  # fmt: skip
-
-
 @login_required
 def book(request, pk: int):
     referral = _handled_referral(
         request, pk, related=("organization",), prefetch=("preferred_modes",)
     )
-    slots = services.free_slots(referral.organization).only(*SLOT_CHOICE_FIELDS)
+    slots = services.free_slots(referral.organization)
     form = BookForm(request.POST or None, slots=slots)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -137,3 +137,22 @@ def test_a_worker_adds_a_biweekly_shift_and_cancels_it(client):
     shift.refresh_from_db()
     assert shift.cancelled_at is not None
     assert SlotOffer.objects.count() == 0
+
+
+def test_the_free_times_say_when_how_and_with_whom_in_the_readers_language(client, settings):
+    import html
+
+    from django.utils import timezone
+
+    referral, cast, shift = accepted_with_shift()
+    cast.handler.first_name, cast.handler.last_name = "Aino", "Aalto"
+    cast.handler.save()
+    client.force_login(cast.handler)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = html.unescape(
+        client.get(reverse("appointments:book", args=[referral.pk])).content.decode()
+    )
+    for slot in shift.slots.all():
+        local = timezone.localtime(slot.starts_at)
+        assert f"{local:%d.%m.%Y %H:%M} · Telefon · Aino Aalto" in page
+    assert page.count('type="radio"') == shift.slots.count()

@@ -156,3 +156,27 @@ def test_the_free_times_say_when_how_and_with_whom_in_the_readers_language(clien
         local = timezone.localtime(slot.starts_at)
         assert f"{local:%d.%m.%Y %H:%M} · Telefon · Aino Aalto" in page
     assert page.count('type="radio"') == shift.slots.count()
+
+
+@pytest.mark.parametrize("invalid", [False, True])
+def test_the_free_time_buttons_are_the_markup_djangos_templates_write(invalid):
+    from django import forms
+    from django.test.html import parse_html
+
+    from appointments.forms import BookForm, OfferForm
+    from appointments.services import free_slots
+
+    referral, cast, shift = accepted_with_shift()
+    data = {"slot": "x", "slots": ["x"]} if invalid else None
+    for form_class, name, django_widget in (
+        (BookForm, "slot", forms.RadioSelect), (OfferForm, "slots", forms.CheckboxSelectMultiple),
+    ):  # fmt: skip
+        form = form_class(data, slots=free_slots(cast.organization))
+        if invalid:
+            assert not form.is_valid()
+        ours = str(form[name])
+        form.fields[name].widget = django_widget(choices=form.fields[name].widget.choices)
+        theirs = str(form[name])
+        assert parse_html(ours) == parse_html(theirs)
+        assert ours.count("<input") == shift.slots.count()
+        assert ('aria-invalid="true"' in ours) is invalid

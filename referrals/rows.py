@@ -20,7 +20,8 @@ from django.utils.translation import get_language, gettext
 from appointments.models import AppointmentState
 from directory.models import ModeCode
 
-from .models import DeclineReason, FamilyLanguage, State
+from .models import FamilyLanguage, State
+from .templatetags.rows import row_url
 
 
 @lru_cache(maxsize=64)
@@ -55,12 +56,49 @@ def _name(values: dict, prefix: str, language: str, *, fallback: str = "name_fi"
     return values.get(f"{prefix}__name_{language}") or values.get(f"{prefix}__{fallback}") or ""
 
 
+class Reader:
+    """The reader's language and time zone, looked up once for a page of lines instead of
+    once for every date and label on it."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.short = (self.language or "fi")[:2]
+        self.zone = timezone.get_current_timezone()
+        self.zone_name = timezone.get_current_timezone_name()
+
+    def label(self, choices: type, value: str) -> str:
+        return _labels(choices, self.language).get(value, value)
+
+    def date(self, value: datetime.datetime | None, format_name: str) -> str:
+        """As `local_format`."""
+        if value is None:
+            return ""
+        local = timezone.localtime(value, self.zone)
+        if format_name in ("SHORT_DATE_FORMAT", "DATE_FORMAT"):
+            local = local.date()
+        return _format(local, format_name, self.language, self.zone_name)
+
+    def url(self, name: str, pk: int) -> str:
+        """`{% row_url name pk %}`."""
+        return row_url(name, pk)
+
+
+class Line:
+    """A line's texts are attributes; the template engine looks a variable up by key before
+    it tries an attribute, and a failed key lookup costs an exception each time."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+
 @dataclass(slots=True)
-class ReferralRow:
-    """One line of a referral list. Never the family's details."""
+class ReferralRow(Line):
+    """One line of a referral list, every text ready to show. Never the family's details."""
 
     COLUMNS = (
-        "pk", "state", "language", "created_at", "accepted_at", "state_changed_at",
+        "pk", "state", "language", "created_at", "state_changed_at",
         "municipality__name_fi", "municipality__name_sv",
         "target_group__name_fi", "target_group__name_sv", "target_group__name_en",
         "organization__name", "organization__name_sv",
@@ -69,93 +107,71 @@ class ReferralRow:
     OWN_COLUMNS = COLUMNS[:-2]
 
     pk: int
+    url: str
+    title: str
     state: str
-    language: str
-    created_at: datetime.datetime | None
-    accepted_at: datetime.datetime | None
-    state_changed_at: datetime.datetime | None
+    state_label: str
+    language_label: str
     municipality: str
     target_group: str
     organization: str
-    title: str
+    created: str
+    state_changed: str
+    waiting_since: str
     challenges: list[str] = field(default_factory=list)  # filled by the lists that show them
-    decline_reason: str = ""  # the last decline's reason code, for the triage queue
+    decline_label: str = ""  # the last decline's reason, for the triage queue
 
-    @classmethod
-    def from_values(cls, values: dict, *, language: str, title: str) -> ReferralRow:
-        org_sv = values.get("organization__name_sv") if language == "sv" else ""
-        return cls(
-            pk=values["pk"],
-            state=values["state"],
-            language=values["language"],
-            created_at=values["created_at"],
-            accepted_at=values["accepted_at"],
-            state_changed_at=values["state_changed_at"],
-            municipality=_name(values, "municipality", "sv" if language == "sv" else "fi"),
-            target_group=_name(values, "target_group", language),
-            organization=org_sv or values.get("organization__name") or "",
-            title=title % {"pk": values["pk"]},
+
+def referral_rows(values: list[dict], *, link: str = "referrals:detail") -> list[ReferralRow]:
+    """Lines from `values()` dictionaries holding `ReferralRow.COLUMNS` (the organization's
+    names may be left out), in the reader's language, each linking to view `link`."""
+    reader = Reader()
+    title, language = gettext("Referral #%(pk)s"), reader.short
+    municipality_language = "sv" if language == "sv" else "fi"
+    found = []
+    for v in values:
+        pk, org_sv = v["pk"], v.get("organization__name_sv") if language == "sv" else ""
+        found.append(
+            ReferralRow(
+                pk=pk,
+                url=reader.url(link, pk),
+                title=title % {"pk": pk},
+                state=v["state"],
+                state_label=reader.label(State, v["state"]),
+                language_label=reader.label(FamilyLanguage, v["language"]),
+                municipality=_name(v, "municipality", municipality_language),
+                target_group=_name(v, "target_group", language),
+                organization=org_sv or v.get("organization__name") or "",
+                created=reader.date(v["created_at"], "SHORT_DATE_FORMAT"),
+                state_changed=reader.date(v["state_changed_at"], "SHORT_DATE_FORMAT"),
+                waiting_since=reader.date(v["state_changed_at"], "SHORT_DATETIME_FORMAT"),
+            )
         )
-
-    @property
-    def state_label(self) -> str:
-        return label(State, self.state)
-
-    @property
-    def language_label(self) -> str:
-        return label(FamilyLanguage, self.language)
-
-    @property
-    def decline_label(self) -> str:
-        return label(DeclineReason, self.decline_reason) if self.decline_reason else ""
-
-    @property
-    def created(self) -> str:
-        return local_format(self.created_at, "SHORT_DATE_FORMAT")
-
-    @property
-    def state_changed(self) -> str:
-        return local_format(self.state_changed_at, "SHORT_DATE_FORMAT")
-
-    @property
-    def waiting_since(self) -> str:
-        return local_format(self.state_changed_at, "SHORT_DATETIME_FORMAT")
-
-
-def referral_rows(values: list[dict]) -> list[ReferralRow]:
-    """Rows from `values()` dictionaries holding `ReferralRow.COLUMNS` (the organization's
-    names may be left out), in the active language."""
-    language = (get_language() or "fi")[:2]
-    title = gettext("Referral #%(pk)s")
-    return [ReferralRow.from_values(v, language=language, title=title) for v in values]
+    return found
 
 
 @dataclass(slots=True)
-class AppointmentRow:
+class AppointmentRow(Line):
     """One appointment on a referral's page: when, how, in what state."""
 
     pk: int
-    starts_at: datetime.datetime
-    mode: str
-    state: str
-
-    @property
-    def starts(self) -> str:
-        return local_format(self.starts_at, "SHORT_DATETIME_FORMAT")
-
-    @property
-    def mode_label(self) -> str:
-        return label(ModeCode, self.mode)
-
-    @property
-    def state_label(self) -> str:
-        return label(AppointmentState, self.state)
+    url: str
+    starts: str
+    mode_label: str
+    state_label: str
 
 
 def appointment_rows(queryset) -> list[AppointmentRow]:
     """The appointments of `queryset`, soonest first."""
-    columns = ("pk", "starts_at", "mode", "state")
+    reader = Reader()
+    found = queryset.order_by("starts_at", "pk").values_list("pk", "starts_at", "mode", "state")
     return [
-        AppointmentRow(*values)
-        for values in queryset.order_by("starts_at", "pk").values_list(*columns)
+        AppointmentRow(
+            pk=pk,
+            url=reader.url("appointments:detail", pk),
+            starts=reader.date(starts_at, "SHORT_DATETIME_FORMAT"),
+            mode_label=reader.label(ModeCode, mode),
+            state_label=reader.label(AppointmentState, state),
+        )
+        for pk, starts_at, mode, state in found
     ]

@@ -222,7 +222,7 @@ def triage_queue() -> QuerySet:
 def triage_rows(values: list[dict]) -> list[ReferralRow]:
     """The triage queue's lines, with each referral's challenges and its last decline's
     reason read in one more (compiled) query."""
-    found = referral_rows(values)
+    found = referral_rows(values, link="referrals:triage_detail")
     if not found:
         return found
     by_pk = {row.pk: row for row in found}
@@ -233,7 +233,7 @@ def triage_rows(values: list[dict]) -> list[ReferralRow]:
             name = row["then"] if language == "fi" else row[f"name_{language}"] or row["then"]
             line.challenges.append(name)
         else:
-            line.decline_reason = row["code"]  # oldest first: the last one stays
+            line.decline_label = rows.label(DeclineReason, row["code"])  # the last one stays
     return found
 
 

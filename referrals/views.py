@@ -365,9 +365,13 @@ def worker_inbox(request):
                                **own),
         "pool": keyset_page(selectors.claim_pool(user), "state_changed_at",
                             after=cursor_from(params.get("pool_after")), newest_first=False,
-                            **own),
+                            columns=ReferralRow.OWN_COLUMNS, rows=pool_rows),
     }  # fmt: skip
     return render(request, "referrals/inbox.html", context)
+
+
+def pool_rows(values: list[dict]) -> list[ReferralRow]:
+    return referral_rows(values, link="referrals:pool_detail")
 
 
 @login_required

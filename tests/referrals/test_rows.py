@@ -35,6 +35,7 @@ def test_row_dates_read_as_the_date_filter_writes_them(language, format_name):
             expected = html.unescape(template.render({"value": moment}))
             assert rows.local_format(moment, format_name) == expected
             assert rows.local_format(moment, format_name) == expected  # from the cache
+            assert rows.Reader().date(moment, format_name) == expected
     assert rows.local_format(None, "SHORT_DATE_FORMAT") == ""
 
 

@@ -166,7 +166,7 @@ def test_the_free_time_buttons_are_the_markup_djangos_templates_write(invalid):
     from appointments.forms import BookForm, OfferForm
     from appointments.services import free_slots
 
-    referral, cast, shift = accepted_with_shift()
+    _referral, cast, shift = accepted_with_shift()
     data = {"slot": "x", "slots": ["x"]} if invalid else None
     for form_class, name, django_widget in (
         (BookForm, "slot", forms.RadioSelect), (OfferForm, "slots", forms.CheckboxSelectMultiple),

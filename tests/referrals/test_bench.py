@@ -66,3 +66,14 @@ def test_the_bench_interleaves_the_pages_with_the_baseline_round_by_round():
     assert order == ["a", "a", "b", "b", "a", "a", "b", "b", "a", "a"]
     assert [r.case.key for r in results] == ["a", "b"]
     assert bench.shares(5, 3) == [2, 2, 1] and sum(bench.shares(200, 20)) == 200
+
+
+@pytest.mark.parametrize(("seconds", "verdict"), [(442.8, "met"), (726.1, "**not met**")])
+def test_a_full_scale_report_says_whether_generation_met_its_goal(tmp_path, seconds, verdict):
+    scale.generate(0.0003, seed=5, log=lambda _line: None)
+    cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
+    results = bench.measure(bench.cases(cast, iterations=2)[:2], rounds=1, warmup=0)
+    path = tmp_path / "results.md"
+    bench.write_results(path, results, scale=1.0, generation={"seconds": seconds}, notes=[])
+    line = f"in {seconds} s (rows, indexes, VACUUM ANALYZE) on this machine; goal under 600 s"
+    assert f"{line}: {verdict}\n" in path.read_text()

@@ -444,12 +444,15 @@ def _param_converter(table: Table) -> Callable[[tuple], tuple]:
     )
 
 
-# Two loading connections, each with the tables of one side, so that both cores work on a
+# Loading connections, each with its own tables, so that both cores work on a
 # large run (PostgreSQL parses and inserts while Python draws the next referrals).
 GROUPS = (
     ("consent", "referral", "child", "challenge", "mode", "pool", "user_perm", "group_perm",
      "event", "outcome", "outcome_theme"),
-    ("shift", "slot", "appointment", "appointment_event"),
+    ("shift", "slot", "appointment_event"),
+    # Alone: its exclusion constraint (GiST, built row by row) is by far the longest index
+    # build, and on a connection of its own it runs while the other tables build theirs.
+    ("appointment",),
 )  # fmt: skip
 
 
@@ -815,7 +818,7 @@ def _build_world(plan: Plan, rnd: random.Random, ids: _Ids, now: int) -> World:
     unusable = "!" + "bench-no-login"
     for _ in range(plan.professionals):
         municipality = rnd.choices(municipality_order, cum_weights=municipality_weights)[0]
-        unit = rnd.choice(Unit.values)
+        unit = rnd.choice(UNIT_VALUES)
         users.append(
             User(
                 pk=pk,
@@ -1029,6 +1032,10 @@ def _cumulative(pairs: Iterable[tuple[object, float]]) -> tuple[list, list[float
 
 SESSION_VALUES, SESSION_CUM = _cumulative(SESSION_OUTCOMES)
 NEXT_STEP_VALUES, NEXT_STEP_CUM = _cumulative(OUTCOME_CHOICES)
+# Choice values drawn in the loops: `TextChoices.values` rebuilds its list on every call.
+UNIT_VALUES = tuple(Unit.values)
+DECLINE_VALUES = tuple(DeclineReason.values)
+SERVICE_GIVEN_VALUES = tuple(ServiceGiven.values)
 
 
 class Life:
@@ -1220,7 +1227,7 @@ class Generator:
             first_pk = world.organizations[first].pk
             ev("assign", "assigned", coordinator, org_after=first_pk, handler_after=None)
             t += hours(2, 72)
-            code = rnd.choice(DeclineReason.values)
+            code = rnd.choice(DECLINE_VALUES)
             ev(
                 "decline",
                 "declined",
@@ -1514,7 +1521,7 @@ class Generator:
                 (
                     outcome_pk,
                     pk,
-                    rnd.choice(ServiceGiven.values),
+                    rnd.choice(SERVICE_GIVEN_VALUES),
                     attended,
                     rnd.choices(NEXT_STEP_VALUES, cum_weights=NEXT_STEP_CUM)[0],
                     "Perhe sai apua ja arki on helpottunut." if share_outcome and personal else "",

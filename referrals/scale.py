@@ -444,15 +444,15 @@ def _param_converter(table: Table) -> Callable[[tuple], tuple]:
     )
 
 
-# Loading connections, each with its own tables, so that both cores work on a
+# Two loading connections, each with the tables of one side, so that both cores work on a
 # large run (PostgreSQL parses and inserts while Python draws the next referrals).
 GROUPS = (
     ("consent", "referral", "child", "challenge", "mode", "pool", "user_perm", "group_perm",
      "event", "outcome", "outcome_theme"),
-    ("shift", "slot", "appointment_event"),
-    # Alone: its exclusion constraint (GiST, built row by row) is by far the longest index
-    # build, and on a connection of its own it runs while the other tables build theirs.
-    ("appointment",),
+    # The appointments' exclusion constraint (a GiST index built row by row) is the longest
+    # index build; on a third connection of its own the million-referral run took longer
+    # (796 s against 726 s): a third PostgreSQL backend competes for the same two cores.
+    ("shift", "slot", "appointment", "appointment_event"),
 )  # fmt: skip
 
 

@@ -96,17 +96,9 @@ class SlotCheckboxes(PlainOptions, forms.CheckboxSelectMultiple):
 class SlotChoiceField(forms.ModelChoiceField):
     iterator = SoonestSlots
 
-    def label_from_instance(self, slot):
-        worker = slot.worker
-        return slot_label(
-            slot.starts_at, slot.shift.mode, slot.shift.site.name if slot.shift.site_id else "",
-            worker.first_name, worker.last_name, worker.username,
-        )  # fmt: skip
-
 
 class SlotsChoiceField(forms.ModelMultipleChoiceField):
     iterator = SoonestSlots
-    label_from_instance = SlotChoiceField.label_from_instance
 
 
 class ShiftForm(forms.Form):

@@ -43,12 +43,7 @@ def local_format(value: datetime.datetime | None, format_name: str) -> str:
     """`{{ value|date:format_name }}` as the template filter gives it (in the current time
     zone and language), remembered per value: list pages show the same dates again and again,
     and Django's formatter costs tens of microseconds a call."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    if format_name in ("SHORT_DATE_FORMAT", "DATE_FORMAT"):
-        local = local.date()  # a date format shows no time: one entry per day
-    return _format(local, format_name, get_language(), timezone.get_current_timezone_name())
+    return Reader().date(value, format_name)
 
 
 def _name(values: dict, prefix: str, language: str, *, fallback: str = "name_fi") -> str:
@@ -75,7 +70,7 @@ class Reader:
             return ""
         local = timezone.localtime(value, self.zone)
         if format_name in ("SHORT_DATE_FORMAT", "DATE_FORMAT"):
-            local = local.date()
+            local = local.date()  # a date format shows no time: one entry per day
         return _format(local, format_name, self.language, self.zone_name)
 
     def url(self, name: str, pk: int) -> str:

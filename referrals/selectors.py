@@ -61,63 +61,51 @@ SUMMARY_COLUMNS = ("referral_id", "kind", "first", "then", "key", "code", "slug"
                    "name_en", "active")  # fmt: skip
 
 
-def _challenge_rows(keys: list[int]) -> QuerySet:
+# What a part of a summary UNION does not have, so that every part has every column.
+_SUMMARY_BLANKS = {"first": 0, "then": "", "key": 0, "code": "", "slug": "", "name_sv": "",
+                   "name_en": "", "active": True}  # fmt: skip
+SUMMARY_ORDER = ("referral_id", "kind", "first", "then", "key")
+
+
+def _summary_part(queryset: QuerySet, kind: int, **columns) -> QuerySet:
+    """One part of a summary UNION ALL: its `kind`, its `columns` and blanks for the rest."""
+    blanks = {name: Value(value) for name, value in _SUMMARY_BLANKS.items() if name not in columns}
     return (
-        Referral.challenges.through.objects.filter(referral_id__in=keys)
-        .annotate(
-            kind=Value(0), first=F("challenge__position"), then=F("challenge__name_fi"),
-            key=F("challenge_id"), code=Value(""), slug=F("challenge__slug"),
-            name_sv=F("challenge__name_sv"), name_en=F("challenge__name_en"),
-            active=F("challenge__is_active"),
-        )
+        queryset.annotate(kind=Value(kind), **columns, **blanks)
         .values_list(*SUMMARY_COLUMNS)
         .order_by()  # the union orders
+    )
+
+
+def _challenge_rows(keys: list[int]) -> QuerySet:
+    return _summary_part(
+        Referral.challenges.through.objects.filter(referral_id__in=keys), 0,
+        first=F("challenge__position"), then=F("challenge__name_fi"), key=F("challenge_id"),
+        slug=F("challenge__slug"), name_sv=F("challenge__name_sv"),
+        name_en=F("challenge__name_en"), active=F("challenge__is_active"),
     )  # fmt: skip
 
 
 def summary_rows(keys: list[int]) -> QuerySet:
     """Challenges, ways to meet and children of the referrals `keys`, as one UNION ALL."""
-    modes = (
-        Referral.preferred_modes.through.objects.filter(referral_id__in=keys)
-        .annotate(
-            kind=Value(1), first=Value(0), then=F("mode_id"), key=Value(0), code=F("mode_id"),
-            slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
-        )
-        .values_list(*SUMMARY_COLUMNS)
-        .order_by()
+    modes = _summary_part(
+        Referral.preferred_modes.through.objects.filter(referral_id__in=keys), 1,
+        then=F("mode_id"), code=F("mode_id"),
     )  # fmt: skip
-    children = (
-        ReferralChild.objects.filter(referral_id__in=keys)
-        .annotate(
-            kind=Value(2), first=F("birth_year"), then=Value(""), key=F("pk"), code=Value(""),
-            slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
-        )
-        .values_list(*SUMMARY_COLUMNS)
-        .order_by()
+    children = _summary_part(
+        ReferralChild.objects.filter(referral_id__in=keys), 2,
+        first=F("birth_year"), key=F("pk"),
     )  # fmt: skip
-    return (
-        _challenge_rows(keys)
-        .union(modes, children, all=True)
-        .order_by("referral_id", "kind", "first", "then", "key")
-    )
+    return _challenge_rows(keys).union(modes, children, all=True).order_by(*SUMMARY_ORDER)
 
 
 def triage_summary_rows(keys: list[int]) -> QuerySet:
     """Challenges and declines (kind 3: reason code in `code`, oldest first) of `keys`."""
-    declines = (
-        ReferralEvent.objects.filter(referral_id__in=keys, transition="decline")
-        .annotate(
-            kind=Value(3), first=Value(0), then=Value(""), key=F("pk"), code=F("reason_code"),
-            slug=Value(""), name_sv=Value(""), name_en=Value(""), active=Value(True),
-        )
-        .values_list(*SUMMARY_COLUMNS)
-        .order_by()
+    declines = _summary_part(
+        ReferralEvent.objects.filter(referral_id__in=keys, transition="decline"), 3,
+        key=F("pk"), code=F("reason_code"),
     )  # fmt: skip
-    return (
-        _challenge_rows(keys)
-        .union(declines, all=True)
-        .order_by("referral_id", "kind", "first", "then", "key")
-    )
+    return _challenge_rows(keys).union(declines, all=True).order_by(*SUMMARY_ORDER)
 
 
 def prefetch_summary(referral: Referral) -> Referral:

@@ -17,6 +17,7 @@ state and old ones are closed. The data is fictional and the same for the same s
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime
 import math
 import queue
@@ -444,15 +445,15 @@ def _param_converter(table: Table) -> Callable[[tuple], tuple]:
     )
 
 
-# Two loading connections, each with the tables of one side, so that both cores work on a
-# large run (PostgreSQL parses and inserts while Python draws the next referrals).
+# Loading connections, each with the tables of one side, so that PostgreSQL parses, inserts
+# and indexes while Python draws the next referrals. The appointments have one of their own:
+# their exclusion constraint stays in place while they load (see `_drop_indexes`), and keeping
+# it up costs that backend about as much as all the other appointment tables together.
 GROUPS = (
     ("consent", "referral", "child", "challenge", "mode", "pool", "user_perm", "group_perm",
      "event", "outcome", "outcome_theme"),
-    # The appointments' exclusion constraint (a GiST index built row by row) is the longest
-    # index build; on a third connection of its own the million-referral run took longer
-    # (796 s against 726 s): a third PostgreSQL backend competes for the same two cores.
-    ("shift", "slot", "appointment", "appointment_event"),
+    ("shift", "slot", "appointment_event"),
+    ("appointment",),
 )  # fmt: skip
 
 
@@ -476,7 +477,11 @@ class Loader:
         self.queues = [queue.Queue(maxsize=4) for _group in GROUPS]
         self.queue_of = {key: self.queues[i] for i, group in enumerate(GROUPS) for key in group}
         self.error: BaseException | None = None
+        self.aborted = False
         self.threads: list[threading.Thread] = []
+        # Every loading connection commits only once all of them have loaded and indexed
+        # their tables, so a failure anywhere leaves none of the rows behind.
+        self.loaded = threading.Barrier(len(GROUPS))
         if self.threaded:
             for i, group in enumerate(GROUPS):
                 thread = threading.Thread(
@@ -525,6 +530,7 @@ class Loader:
 
     def _work(self, group: tuple[str, ...], jobs: queue.Queue) -> None:
         conn = connections["default"]  # this thread's own connection
+        received_all = False
         try:
             with transaction.atomic(using="default"):
                 with conn.cursor() as cursor:
@@ -534,48 +540,66 @@ class Loader:
                     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                 tables = [TABLES[key].name for key in group]
                 dropped = _drop_indexes(conn, tables) if self.rebuild_indexes else []
-                while True:
-                    item = jobs.get()
-                    if item is None:
-                        break
+                while (item := jobs.get()) is not None:
                     self._write(conn, *item)
-                began = time.monotonic()
-                _create_indexes(conn, dropped)
-                self.seconds["indexes"] += time.monotonic() - began
+                received_all = True
+                if not self.aborted:
+                    began = time.monotonic()
+                    _create_indexes(conn, dropped)
+                    self.seconds["indexes"] += time.monotonic() - began
+                self.loaded.wait()  # raises BrokenBarrierError when another one failed
+                if self.aborted:
+                    raise LoadAborted
         except BaseException as exc:  # surfaced to the generating thread
-            self.error = exc
-            while True:  # unblock the producer
-                try:
-                    if jobs.get(timeout=0.05) is None:
-                        break
-                except queue.Empty:
-                    continue
+            if self.error is None and not isinstance(
+                exc, (threading.BrokenBarrierError, LoadAborted)
+            ):
+                self.error = exc
+            self.loaded.abort()
+            while not received_all:  # unblock the producer
+                with contextlib.suppress(queue.Empty):
+                    received_all = jobs.get(timeout=0.05) is None
         finally:
             conn.close()
 
     def finish(self) -> None:
+        """Send the last rows and wait until every connection has committed."""
         for key in TABLES:
             self._send(key)
+        self._stop()
+        if self.error is not None:
+            raise RuntimeError("loading failed") from self.error
+
+    def abort(self) -> None:
+        """The rows stop coming (the producer failed): every connection rolls back."""
+        self.aborted = True
+        self._stop()
+
+    def _stop(self) -> None:
         for jobs in self.queues:
             if self.threads:
                 jobs.put(None)
         for thread in self.threads:
             thread.join()
-        if self.error is not None:
-            raise RuntimeError("loading failed") from self.error
+
+
+class LoadAborted(Exception):
+    """Raised inside a loading transaction to roll it back."""
 
 
 def _drop_indexes(conn, tables: list[str]) -> list[str]:
-    """Drop the secondary indexes and unique/exclusion constraints of the loaded tables and
-    return the statements that recreate them; building an index once is faster than
-    maintaining it row by row. Runs inside the loading transaction, so a failed load leaves
-    every index in place."""
+    """Drop the secondary indexes and unique constraints of the loaded tables and return the
+    statements that recreate them; building a B-tree once is faster than maintaining it row by
+    row. Exclusion constraints stay: their GiST index has no sorted build, so building it at
+    the end (and checking every row against it) took one core for 100 s while the other
+    waited; kept up during the load it uses the time the cores would idle while Python draws
+    rows. Runs inside the loading transaction, so a failed load leaves every index in place."""
     recreate, drop = [], []
     with conn.cursor() as cursor:
         for table in tables:
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('u', 'x')",
+                "WHERE conrelid = %s::regclass AND contype = 'u'",
                 [table],
             )
             constraints = cursor.fetchall()
@@ -1088,8 +1112,10 @@ class Generator:
             self.calendar = Calendar(world, self.loader, self.ids, self.rnd, self.start, self.now)
             self._referrals()
             self.calendar.free_slots()
-        finally:
-            self.loader.finish()
+        except BaseException:
+            self.loader.abort()
+            raise
+        self.loader.finish()
         self.log(f"rows written ({time.monotonic() - began:.1f} s)")
         busy = ", ".join(f"{k} {v:.1f}" for k, v in self.loader.seconds.items() if v >= 0.05)
         self.log(f"loading seconds: {busy}")

@@ -8,6 +8,7 @@ import itertools
 from collections import defaultdict
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -181,3 +182,77 @@ def test_it_adds_to_what_is_there_and_the_same_seed_gives_the_same_world():
     assert first.rows == second.rows
     later = list(Referral.objects.order_by("pk").values_list("state", "created_at"))[200:]
     assert later == states
+
+
+postgresql_only = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
+)
+LOADED_TABLES = [table.name for table in scale.TABLES.values()]
+
+
+def _indexes_and_constraints() -> set[tuple]:
+    """Each index by name, table, method, columns, uniqueness and whether it is partial, and
+    each constraint by name and kind (a recreated partial index's predicate reads differently
+    in `pg_get_indexdef`, with the same meaning)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text, am.amname, "
+            "i.indkey::text, pg_get_expr(i.indexprs, i.indrelid), i.indisunique, "
+            "i.indpred IS NOT NULL, i.indisvalid "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid::regclass::text = ANY(%s) "
+            "UNION SELECT conname, conrelid::regclass::text, contype::text, '', '', false, "
+            "false, true FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)",
+            [LOADED_TABLES, LOADED_TABLES],
+        )
+        return set(cursor.fetchall())
+
+
+def _loaded_rows() -> int:
+    return sum(table.model.objects.count() for table in scale.TABLES.values())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_threaded_load_writes_every_row_and_rebuilds_every_index():
+    before = _indexes_and_constraints()
+    report = scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
+    assert _indexes_and_constraints() == before
+    assert Referral.objects.count() == 600
+    assert report.rows[Appointment._meta.db_table] == Appointment.objects.count() > 0
+    assert report.rows[ReferralEvent._meta.db_table] == ReferralEvent.objects.count()
+    # The exclusion constraint held while the appointments loaded.
+    assert ("appointment_worker_no_overlap", "appointments_appointment", "x") in {
+        row[:3] for row in before
+    }
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_failing_on_one_connection_leaves_no_rows_and_every_index(monkeypatch):
+    before = _indexes_and_constraints()
+    write = scale.Loader._write
+
+    def failing(self, conn, key, rows):
+        if key == "appointment_event":
+            raise RuntimeError("disk full")
+        write(self, conn, key, rows)
+
+    monkeypatch.setattr(scale.Loader, "_write", failing)
+    with pytest.raises(RuntimeError, match="loading failed"):
+        scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
+    assert _loaded_rows() == 0
+    assert _indexes_and_constraints() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_generator_failing_halfway_leaves_none_of_its_rows(monkeypatch):
+    def failing(self):
+        raise ValueError("a bug in the generator")
+
+    monkeypatch.setattr(scale.Calendar, "free_slots", failing)
+    with pytest.raises(ValueError, match="a bug"):
+        scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
+    assert _loaded_rows() == 0

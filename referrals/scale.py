@@ -1108,14 +1108,19 @@ class Generator:
         for model in (Consent, Referral, Shift, Slot, Appointment, OutcomeReport):
             self.ids.take(model, 0)
         self.loader = Loader(threaded=self.threaded, rebuild_indexes=self.rebuild_indexes)
-        try:
-            self.calendar = Calendar(world, self.loader, self.ids, self.rnd, self.start, self.now)
-            self._referrals()
-            self.calendar.free_slots()
-        except BaseException:
-            self.loader.abort()
-            raise
-        self.loader.finish()
+        # Unthreaded, the rows go in on this connection in one transaction: a table's chunk
+        # may be written before the rows it refers to, checked at commit (deferred keys).
+        with contextlib.nullcontext() if self.loader.threaded else transaction.atomic():
+            try:
+                self.calendar = Calendar(
+                    world, self.loader, self.ids, self.rnd, self.start, self.now
+                )
+                self._referrals()
+                self.calendar.free_slots()
+            except BaseException:
+                self.loader.abort()
+                raise
+            self.loader.finish()
         self.log(f"rows written ({time.monotonic() - began:.1f} s)")
         busy = ", ".join(f"{k} {v:.1f}" for k, v in self.loader.seconds.items() if v >= 0.05)
         self.log(f"loading seconds: {busy}")

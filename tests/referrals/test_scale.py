@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -256,3 +258,23 @@ def test_a_generator_failing_halfway_leaves_none_of_its_rows(monkeypatch):
     with pytest.raises(ValueError, match="a bug"):
         scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
     assert _loaded_rows() == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_single_thread_load_commits_once_whatever_order_the_chunks_go_in(monkeypatch):
+    # At the 1,000th referral the appointment events go out before the appointments they
+    # refer to (as they do at full scale, where the events fill their chunk first).
+    sent = []
+    write = scale.Loader._write
+
+    def recording(self, conn, key, rows):
+        sent.append(key)
+        write(self, conn, key, rows)
+
+    monkeypatch.setattr(scale.Loader, "_write", recording)
+    monkeypatch.setattr(scale.Loader, "flush", lambda self: self._send("appointment_event"))
+    call_command("generate_scale_data", scale=0.0012, seed=7, single_thread=True, stdout=StringIO())
+    assert sent.index("appointment_event") < sent.index("appointment")
+    assert Referral.objects.count() == 1200
+    assert AppointmentEvent.objects.filter(appointment__isnull=False).count() > 2000

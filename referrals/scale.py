@@ -428,6 +428,49 @@ def _copy_formatter(table: Table) -> Callable[[tuple], str]:
     return eval(source, {"ts": COPY_TIMESTAMP, "NULL": "\\N"})  # noqa: S307
 
 
+# COPY's binary format carries a timestamp as microseconds since 2000-01-01 UTC in the eight
+# bytes of a bigint, so epoch seconds go in with one subtraction and one multiplication instead
+# of being written out as text and parsed back.
+PG_EPOCH = 946684800
+BINARY_TYPES = {"int2": "int2", "int4": "int4", "int8": "int8", "bool": "bool",
+                "varchar": "text", "text": "text", "timestamptz": "int8"}  # fmt: skip
+BINARY_KINDS = {"i": ("int2", "int4", "int8"), "n": ("int2", "int4", "int8"),
+                "s": ("varchar", "text"), "b": ("bool",), "t": ("timestamptz",)}  # fmt: skip
+
+
+def _binary_copy(
+    table: Table, column_types: dict[str, str]
+) -> tuple[list[str], Callable[[tuple], tuple] | None] | None:
+    """The types and a compiled row converter for COPY in binary format (about a third of
+    the Python time of the text format, and less parsing for PostgreSQL), or None when a
+    column has no binary form here (the shifts' dates and times go as text)."""
+    types, parts, converted = [], [], False
+    for i, (column, kind) in enumerate(table.columns):
+        pg_type = column_types.get(column)
+        if pg_type not in BINARY_KINDS.get(kind, ()):
+            return None
+        types.append(BINARY_TYPES[pg_type])
+        if kind == "t":
+            parts.append(f"None if r[{i}] is None else (r[{i}] - {PG_EPOCH}) * 1000000")
+            converted = True
+        else:
+            parts.append(f"r[{i}]")
+    # Built from the fixed column kinds only; no data goes into the source.
+    convert = eval("lambda r: (" + ", ".join(parts) + ",)") if converted else None  # noqa: S307
+    return types, convert
+
+
+def _column_types(table: Table) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname, t.typname FROM pg_attribute a "
+            "JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [table.name],
+        )
+        return dict(cursor.fetchall())
+
+
 def _param_converter(table: Table) -> Callable[[tuple], tuple]:
     """Rows as parameters for databases without COPY (SQLite in tests): naive UTC text."""
     converters = [
@@ -474,6 +517,11 @@ class Loader:
             key: (_copy_formatter(t) if self.postgresql else _param_converter(t))
             for key, t in TABLES.items()
         }
+        self.binary = {}
+        if self.postgresql:
+            for key, t in TABLES.items():
+                if (binary := _binary_copy(t, _column_types(t))) is not None:
+                    self.binary[key] = binary
         self.queues = [queue.Queue(maxsize=4) for _group in GROUPS]
         self.queue_of = {key: self.queues[i] for i, group in enumerate(GROUPS) for key in group}
         self.error: BaseException | None = None
@@ -519,7 +567,16 @@ class Loader:
         fmt = self.formatters[key]
         began = time.monotonic()
         with conn.cursor() as cursor:
-            if self.postgresql:
+            if key in self.binary:
+                types, convert = self.binary[key]
+                with cursor.copy(
+                    f"COPY {table.name} ({columns}) FROM STDIN (FORMAT BINARY)"
+                ) as copy:
+                    copy.set_types(types)
+                    write_row = copy.write_row
+                    for row in rows if convert is None else map(convert, rows):
+                        write_row(row)
+            elif self.postgresql:
                 with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
                     copy.write("".join(map(fmt, rows)))
             else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from appointments.models import ACTIVE_STATES, Appointment, AppointmentEvent, OutcomeReport
+from consent.models import Consent
 from directory.models import User
 from referrals import scale, selectors
 from referrals.models import (
@@ -28,6 +29,7 @@ from referrals.models import (
     State,
 )
 from referrals.services import ORGANIZATION_PERMS, REFERRER_PERMS
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +280,23 @@ def test_the_single_thread_load_commits_once_whatever_order_the_chunks_go_in(mon
     assert sent.index("appointment_event") < sent.index("appointment")
     assert Referral.objects.count() == 1200
     assert AppointmentEvent.objects.filter(appointment__isnull=False).count() > 2000
+
+
+@postgresql_only
+def test_binary_copy_writes_exactly_what_the_text_format_writes():
+    loader = scale.Loader(threaded=False, rebuild_indexes=False)
+    assert set(scale.TABLES) - set(loader.binary) == {"shift"}  # dates and times go as text
+    user = UserFactory()
+    given = int(datetime.datetime(2024, 3, 31, 0, 59, 59, tzinfo=datetime.UTC).timestamp())
+    row = ("guardian", "Åsa Öhman", "written", given, given + 365 * 86400, True, False, True,
+           False, True, user.pk, given, None, "", None, None, None)  # fmt: skip
+    loader.add("consent", (900001, *row))
+    loader.finish()
+    del loader.binary["consent"]
+    loader.add("consent", (900002, *row))
+    loader.finish()
+    binary, text = (Consent.objects.filter(pk=pk).values().get() for pk in (900001, 900002))
+    assert binary.pop("id") + 1 == text.pop("id")
+    assert binary == text
+    assert binary["given_at"] == datetime.datetime(2024, 3, 31, 0, 59, 59, tzinfo=datetime.UTC)
+    assert binary["withdrawn_at"] is None and binary["scope_contact_phone"] is False

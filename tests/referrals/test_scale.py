@@ -230,6 +230,12 @@ def test_the_threaded_load_writes_every_row_and_rebuilds_every_index():
     assert ("appointment_worker_no_overlap", "appointments_appointment", "x") in {
         row[:3] for row in before
     }
+    with connection.cursor() as cursor:  # the people and their groups were analysed too
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL "
+            "AND relname IN ('auth_group', 'directory_user_groups', 'directory_organization')"
+        )
+        assert len(cursor.fetchall()) == 3
 
 
 @postgresql_only

@@ -27,7 +27,8 @@ serve: install
 	PORT=$(PORT) $(BIN)/python bin/serve
 
 # Finland scale (1.0 = a million referrals) in its own PostgreSQL database; the data is made
-# once (about ten minutes) and reused while the scale stays the same. See bench/results.md.
+# once (four to six minutes on a 2-core machine) and reused while the scale stays the same.
+# See bench/results.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perhelinja_bench
 BENCH_SCALE ?= 1.0
 BENCH_ITERATIONS ?= 200

@@ -621,8 +621,12 @@ class Loader:
 
     def finish(self) -> None:
         """Send the last rows and wait until every connection has committed."""
-        for key in TABLES:
-            self._send(key)
+        try:
+            for key in TABLES:
+                self._send(key)  # raises once a connection has failed
+        except BaseException:
+            self.abort()
+            raise
         self._stop()
         if self.error is not None:
             raise RuntimeError("loading failed") from self.error

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import time
 from collections import defaultdict
 from io import StringIO
 
@@ -240,16 +241,28 @@ def test_the_threaded_load_writes_every_row_and_rebuilds_every_index():
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_load_failing_on_one_connection_leaves_no_rows_and_every_index(monkeypatch):
+@pytest.mark.parametrize("noticed_while_sending", [False, True])
+def test_a_load_failing_on_one_connection_leaves_no_rows_and_every_index(
+    monkeypatch, noticed_while_sending
+):
     before = _indexes_and_constraints()
-    write = scale.Loader._write
+    write, send = scale.Loader._write, scale.Loader._send
 
     def failing(self, conn, key, rows):
-        if key == "appointment_event":
+        if key == "shift":
             raise RuntimeError("disk full")
         write(self, conn, key, rows)
 
+    def waiting(self, key):
+        """The failure reaches the producer before it sends the next rows."""
+        send(self, key)
+        deadline = time.monotonic() + 30
+        while key == "shift" and self.error is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     monkeypatch.setattr(scale.Loader, "_write", failing)
+    if noticed_while_sending:
+        monkeypatch.setattr(scale.Loader, "_send", waiting)
     with pytest.raises(RuntimeError, match="loading failed"):
         scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
     assert _loaded_rows() == 0

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.models import Scope
-from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite, User
 from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, check_can_proceed, check_permission
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -210,6 +210,11 @@ def appointment_book(
         raise ValidationError(_("The slot belongs to another organization."))
     with transaction.atomic():
         slot = Slot.objects.select_for_update().select_related("shift").get(pk=slot.pk)
+        # One worker's bookings go one at a time: two overlapping times on different slots
+        # would both pass the check below, and their inserts would then wait for each other
+        # in the exclusion constraint's check until PostgreSQL broke the deadlock. A no-key
+        # lock leaves the worker's row free for the foreign keys that point at it.
+        User.objects.select_for_update(no_key=True).only("pk").get(pk=slot.worker_id)
         locked_referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked_referral.state not in BOOKABLE_REFERRAL_STATES:
             raise TransitionRefused([_("The referral must be accepted before booking.")])

@@ -460,15 +460,20 @@ def _binary_copy(
     return types, convert
 
 
-def _column_types(table: Table) -> dict[str, str]:
+def _column_types() -> dict[str, dict[str, str]]:
+    """Each loaded table's column types by column name, in one read of the catalogue."""
+    found: dict[str, dict[str, str]] = {table.name: {} for table in TABLES.values()}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT a.attname, t.typname FROM pg_attribute a "
-            "JOIN pg_type t ON t.oid = a.atttypid "
-            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
-            [table.name],
+            "SELECT c.relname, a.attname, t.typname FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE c.relname = ANY(%s) AND c.relkind = 'r' AND a.attnum > 0 "
+            "AND NOT a.attisdropped AND pg_table_is_visible(c.oid)",
+            [list(found)],
         )
-        return dict(cursor.fetchall())
+        for table, column, type_name in cursor.fetchall():
+            found[table][column] = type_name
+    return found
 
 
 def _param_converter(table: Table) -> Callable[[tuple], tuple]:
@@ -519,8 +524,9 @@ class Loader:
         }
         self.binary = {}
         if self.postgresql:
+            column_types = _column_types()
             for key, t in TABLES.items():
-                if (binary := _binary_copy(t, _column_types(t))) is not None:
+                if (binary := _binary_copy(t, column_types[t.name])) is not None:
                     self.binary[key] = binary
         self.queues = [queue.Queue(maxsize=4) for _group in GROUPS]
         self.queue_of = {key: self.queues[i] for i, group in enumerate(GROUPS) for key in group}

@@ -5,19 +5,15 @@ import functools
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from appointments import services
 from appointments.models import Appointment, Slot
 from referrals.models import Referral, State
 from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.databases import postgresql_only
 from tests.factories import Cast, referral_in_state
 
-postgresql_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
-)
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
 
@@ -73,6 +69,7 @@ def test_two_overlapping_slots_of_one_worker_make_exactly_one_appointment():
     """Five rounds: without the lock on the worker, about one race in four ended in a
     deadlock between the two inserts' exclusion checks instead of a refusal."""
     cast = Cast()
+    book = functools.partial(services.appointment_book, actor=cast.handler)
     for day in range(5):
         first = referral_in_state(State.ACCEPTED, cast)[0]
         second = referral_in_state(State.ACCEPTED, cast)[0]
@@ -87,7 +84,6 @@ def test_two_overlapping_slots_of_one_worker_make_exactly_one_appointment():
             start_time=datetime.time(9, 15), end_time=datetime.time(10),
         )  # fmt: skip
         slot_a, slot_b = a.slots.get(), b.slots.get()
-        book = functools.partial(services.appointment_book, actor=cast.handler)
         results = race([
             functools.partial(book, referral=first, slot=slot_a),
             functools.partial(book, referral=second, slot=slot_b),

@@ -23,6 +23,7 @@ from perhelinja import sms
 from perhelinja.fsm import TransitionRefused
 from referrals.models import Referral, State
 from referrals.retention import erase_referral
+from tests.databases import postgresql_only
 from tests.evaluation.helpers import completed_referral
 from tests.factories import Cast, ConsentFactory, draft_referral
 
@@ -324,12 +325,6 @@ def test_completing_through_the_outcome_report_asks_for_feedback_and_keeps_the_s
     invitation = FeedbackInvitation.objects.get(referral=referral)
     services.feedback_answer_submit(invitation=invitation, **ANSWER)
     assert FeedbackAnswer.objects.get().service_given == "advice"
-
-
-postgresql_only = pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
-)
 
 
 @postgresql_only

@@ -3,19 +3,14 @@
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
 
 from perhelinja.fsm import TransitionRefused
 from referrals import services
 from referrals.models import Referral, ReferralEvent, State
+from tests.databases import postgresql_only
 from tests.factories import WorkerFactory, referral_in_state
-
-postgresql_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
-)
 
 
 @postgresql_only

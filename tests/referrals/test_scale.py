@@ -10,7 +10,6 @@ from collections import defaultdict
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -30,6 +29,7 @@ from referrals.models import (
     State,
 )
 from referrals.services import ORGANIZATION_PERMS, REFERRER_PERMS
+from tests.databases import postgresql_only
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,10 +189,6 @@ def test_it_adds_to_what_is_there_and_the_same_seed_gives_the_same_world():
     assert later == states
 
 
-postgresql_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/perhelinja",
-)
 LOADED_TABLES = [table.name for table in scale.TABLES.values()]
 
 
@@ -219,7 +215,7 @@ def _loaded_rows() -> int:
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_threaded_load_writes_every_row_and_rebuilds_every_index():
     before = _indexes_and_constraints()
     report = scale.generate(SCALE, seed=7, threaded=True, rebuild_indexes=True, log=str)
@@ -240,7 +236,7 @@ def test_the_threaded_load_writes_every_row_and_rebuilds_every_index():
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("noticed_while_sending", [False, True])
 def test_a_load_failing_on_one_connection_leaves_no_rows_and_every_index(
     monkeypatch, noticed_while_sending
@@ -270,7 +266,7 @@ def test_a_load_failing_on_one_connection_leaves_no_rows_and_every_index(
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_generator_failing_halfway_leaves_none_of_its_rows(monkeypatch):
     def failing(self):
         raise ValueError("a bug in the generator")
@@ -282,7 +278,7 @@ def test_a_generator_failing_halfway_leaves_none_of_its_rows(monkeypatch):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_single_thread_load_commits_once_whatever_order_the_chunks_go_in(monkeypatch):
     # At the 1,000th referral the appointment events go out before the appointments they
     # refer to (as they do at full scale, where the events fill their chunk first).

@@ -1,4 +1,4 @@
-"""Erasure of a referral's personal data when its retention period ends.
+"""Erasure of a referral's personal data when its retention period ends or it is abandoned.
 
 What stays is what statistics need and nothing that identifies a family: the municipality,
 the dates, the states and transitions, the organization and services, the modes, target group
@@ -30,13 +30,32 @@ ERASED_FIELDS = {
 }
 
 
+# Waiting for a person who may never come back: nothing closes these by itself.
+ABANDONABLE_STATES = (State.DRAFT, State.RETURNED, State.DECLINED)
+
+
 def due_for_erasure(now: datetime.datetime | None = None):
+    """Referrals whose personal data may go: closed or withdrawn ones after their retention
+    period, and abandoned ones.
+
+    A referral is abandoned when it is a draft, returned or declined and had neither a state
+    change nor an edit for REFERRAL_ABANDONED_DAYS. A declined referral waits in the triage
+    queue for a coordinator's new routing decision; when none comes in that time it is
+    abandoned like the others, while a submitted or pooled one is still waiting and is kept.
+    An erased referral stays in its state; only its personal data goes.
+    """
     now = now or timezone.now()
     closed_before = now - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSURE)
     withdrawn_before = now - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_WITHDRAWAL)
+    idle_since = now - datetime.timedelta(days=settings.REFERRAL_ABANDONED_DAYS)
     return Referral.objects.filter(
         Q(state__in=[State.COMPLETED, State.CANCELLED], closed_at__lte=closed_before)
-        | Q(state=State.WITHDRAWN, closed_at__lte=withdrawn_before),
+        | Q(state=State.WITHDRAWN, closed_at__lte=withdrawn_before)
+        | Q(
+            state__in=ABANDONABLE_STATES,
+            state_changed_at__lte=idle_since,
+            updated_at__lte=idle_since,
+        ),
         erased_at__isnull=True,
     )
 

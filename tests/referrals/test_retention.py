@@ -3,16 +3,18 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments import services as appointment_services
 from appointments.models import NextStep, OutcomeReport
-from consent.services import consent_withdraw
+from referrals.services import consent_withdraw
 from referrals import services
 from referrals.models import Referral, ReferralEvent, State
 from referrals.retention import erase_referral
 from referrals.tasks import erase_expired_personal_data
 from tests.factories import Cast, ConsentFactory, draft_referral, referral_in_state
+from tests.two_factor import login
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +55,8 @@ def test_after_retention_the_familys_name_is_nowhere_but_the_statistics_count_it
     appointment = appointment_services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
-    appointment_services.appointment_cancel(
-        appointment=appointment, actor=cast.handler, by_family=True, reason=f"{name} sairastui"
+    appointment_services.appointment_cancel_by_family(
+        appointment=appointment, actor=cast.handler, reason=f"{name} sairastui"
     )
     appointment = appointment_services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
@@ -126,3 +128,130 @@ def test_a_shared_consent_keeps_the_giver_until_every_referral_is_erased(setting
     erase_expired_personal_data()
     first.consent.refresh_from_db()
     assert first.consent.given_by_name == ""
+
+
+# --- referrals abandoned in draft, returned or declined ---------------------------------------
+
+ABANDONABLE = [State.DRAFT, State.RETURNED, State.DECLINED]
+
+
+def idle(referral: Referral, changed_days: int, edited_days: int | None = None) -> None:
+    """Backdate the last state change and the last edit (update() leaves auto_now alone)."""
+    now = timezone.now()
+    edited_days = changed_days if edited_days is None else edited_days
+    Referral.objects.filter(pk=referral.pk).update(
+        state_changed_at=now - datetime.timedelta(days=changed_days),
+        updated_at=now - datetime.timedelta(days=edited_days),
+    )
+
+
+def erased(referral: Referral) -> bool:
+    referral.refresh_from_db()
+    return referral.erased_at is not None
+
+
+@pytest.mark.parametrize("state", ABANDONABLE)
+def test_a_referral_left_without_activity_for_the_period_is_erased_and_a_recent_one_is_not(state):
+    cast = Cast()
+    untouched, _ = referral_in_state(state, cast)
+    edited, _ = referral_in_state(state, cast)
+    moved, _ = referral_in_state(state, cast)
+    idle(untouched, 91)
+    idle(edited, 91, edited_days=89)  # an edit is activity
+    idle(moved, 89, edited_days=91)  # and so is a state change
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(untouched) and untouched.state == state
+    assert untouched.contact_name == "" and untouched.description == ""
+    assert not erased(edited) and edited.contact_name != ""
+    assert not erased(moved) and moved.contact_name != ""
+
+
+def test_of_the_triage_queue_a_declined_referral_is_abandoned_but_a_waiting_one_is_not():
+    cast = Cast()
+    declined, _ = referral_in_state(State.DECLINED, cast)
+    submitted, _ = referral_in_state(State.SUBMITTED, cast)
+    pooled, _ = referral_in_state(State.POOLED, cast)
+    for referral in (declined, submitted, pooled):
+        idle(referral, 10_000)
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(declined)
+    assert not erased(submitted) and not erased(pooled)
+
+
+def test_an_abandoned_draft_without_events_is_erased_with_its_consent():
+    draft = draft_referral(contact_name="Vilma Luonnos", identity_code="131052-308T")
+    assert not draft.events.exists() and draft.children.exists()
+    idle(draft, 91)
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(draft) and draft.identity_code == "" and not draft.children.exists()
+    assert draft.consent.given_by_name == "" and draft.consent.erased_at is not None
+
+
+def test_an_abandoned_draft_keeps_the_giver_of_a_consent_a_live_referral_uses():
+    live, cast = referral_in_state(State.SUBMITTED)
+    draft = draft_referral(referrer=cast.referrer, consent=live.consent)
+    idle(draft, 91)
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(draft)
+    live.consent.refresh_from_db()
+    assert live.consent.given_by_name != "" and live.consent.erased_at is None
+
+
+def test_an_abandoned_referral_keeps_what_statistics_count():
+    referral, cast = referral_in_state(State.DECLINED)
+    idle(referral, 91)
+    referral.refresh_from_db()
+    facts = ("state", "municipality_id", "referrer_unit", "target_group_id", "language",
+             "created_at", "submitted_at", "state_changed_at", "updated_at")  # fmt: skip
+    before = {name: getattr(referral, name) for name in facts}
+    event_facts = ("transition", "from_state", "to_state", "reason_code", "organization_id",
+                   "actor_id", "created_at")  # fmt: skip
+    events_before = list(referral.events.values_list(*event_facts))
+    assert referral.events.exclude(reason="").exists()
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(referral)
+    assert {name: getattr(referral, name) for name in facts} == before
+    assert list(referral.challenges.all()) == [cast.challenge]
+    assert list(referral.events.values_list(*event_facts)) == events_before
+    assert not referral.events.exclude(reason="").exists()
+
+
+def test_the_period_of_abandonment_is_a_setting(settings):
+    settings.REFERRAL_ABANDONED_DAYS = 10
+    cast = Cast()
+    old, _ = referral_in_state(State.RETURNED, cast)
+    recent, _ = referral_in_state(State.RETURNED, cast)
+    idle(old, 11)
+    idle(recent, 9)
+
+    assert erase_expired_personal_data() == 1
+
+    assert erased(old) and not erased(recent)
+
+
+def test_the_triage_queue_and_the_referrers_list_show_erased_abandoned_referrals(client):
+    cast = Cast()
+    declined, _ = referral_in_state(State.DECLINED, cast)
+    draft, _ = referral_in_state(State.DRAFT, cast)
+    idle(declined, 91)
+    idle(draft, 91)
+    assert erase_expired_personal_data() == 2
+
+    login(client, cast.coordinator)
+    assert f"#{declined.pk}<" in client.get(reverse("referrals:triage")).content.decode()
+    assert client.get(reverse("referrals:triage_detail", args=[declined.pk])).status_code == 200
+    login(client, cast.referrer)
+    page = client.get(reverse("referrals:mine")).content.decode()
+    assert f"#{declined.pk}<" in page and f"#{draft.pk}<" in page
+    for referral in (declined, draft):
+        assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200

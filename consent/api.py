@@ -1,16 +1,27 @@
-"""Consents through the API: recorded by professionals, read by their recorder, withdrawn."""
+"""Consents through the API: recorded by professionals, read by their recorder, withdrawn.
+
+A coordinator may record a family's withdrawal, so they see the consent, but only what it
+covers and for how long: who gave it and why it was withdrawn are the family's data. Every
+answer that shows those leaves an access record for each referral made under the consent.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from referrals.audit import record_accesses
+from referrals.models import AccessRecord
+from referrals.services import consent_withdraw
+
 from .models import Consent, GiverRole, Method, Scope
-from .services import consent_record, consent_withdraw, may_withdraw
+from .selectors import get_consent_for_user, may_read_personal
+from .services import consent_record
+
+PERSONAL_FIELDS = ("given_by_name", "withdrawal_reason")
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -23,6 +34,25 @@ class ConsentSerializer(serializers.ModelSerializer):
             "scopes", "withdrawn_at", "withdrawal_reason",
         ]  # fmt: skip
         read_only_fields = ["id", "withdrawn_at", "withdrawal_reason"]
+
+
+class ConsentRoutingSerializer(ConsentSerializer):
+    """A consent as a coordinator sees it: what it covers and for how long, nobody's name."""
+
+    class Meta(ConsentSerializer.Meta):
+        fields = [f for f in ConsentSerializer.Meta.fields if f not in PERSONAL_FIELDS]
+        read_only_fields = ["id", "withdrawn_at"]
+
+
+class ConsentSchema(OpenApiSerializerExtension):
+    """In the schema the personal fields are optional: coordinators get a consent without."""
+
+    target_class = ConsentSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["required"] = [f for f in schema.get("required", []) if f not in PERSONAL_FIELDS]
+        return schema
 
 
 class ConsentCreateSerializer(serializers.Serializer):
@@ -40,12 +70,15 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-def get_consent_for_user(user, pk) -> Consent:
-    """The consent if the caller recorded it or may withdraw it, else 404."""
-    consent = get_object_or_404(Consent, pk=pk)
-    if not may_withdraw(consent, user):
-        raise Http404
-    return consent
+def consent_answer(request, consent: Consent, *, personal: bool, family) -> dict:
+    """The consent as the caller may see it. Showing the family's data is recorded for each
+    referral of the `family` (those made under it): the art. 15 report is per family. A
+    consent no referral was made under yet has no record to go in, and only its recorder can
+    read it (who typed the name in), so that read is not recorded."""
+    if not personal:
+        return ConsentRoutingSerializer(consent).data
+    record_accesses(request, [referral.pk for referral in family], AccessRecord.Channel.API)
+    return ConsentSerializer(consent).data
 
 
 class ConsentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -61,15 +94,21 @@ class ConsentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
-        return Response(ConsentSerializer(get_consent_for_user(request.user, pk)).data)
+        consent = get_consent_for_user(request.user, pk)
+        personal = may_read_personal(consent, request.user)
+        family = consent.referrals.all()
+        return Response(consent_answer(request, consent, personal=personal, family=family))
 
     @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         consent = get_consent_for_user(request.user, pk)
+        # Decided before the withdrawal ends the referrals the caller may be reading through.
+        personal = may_read_personal(consent, request.user)
         body = WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        consent = consent_withdraw(
+        withdrawn = consent_withdraw(
             consent=consent, actor=request.user, reason=body.validated_data["reason"]
         )
-        return Response(ConsentSerializer(consent).data)
+        family = consent.referrals.all()  # read before the withdrawal: no query more
+        return Response(consent_answer(request, withdrawn, personal=personal, family=family))

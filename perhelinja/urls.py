@@ -24,3 +24,4 @@ urlpatterns = [
 ]
 
 handler404 = "perhelinja.views.not_found"
+handler500 = "perhelinja.views.server_error"

@@ -1,10 +1,22 @@
-"""Project-level views that belong to no app."""
+"""Project-level views that belong to no app, and the site's error answers."""
+
+import logging
+import sys
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+# What a database that cannot be reached (refused, restarting, dropped connection) raises.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 @login_required
@@ -18,8 +30,39 @@ def ping(request):
 
 
 def not_found(request, exception):
-    """A JSON 404 under /api/ (an id that is not a number never reaches the API's views),
-    the site's page elsewhere."""
+    """One answer whether the thing is missing or only hidden from the caller: the exception's
+    message (get_object_or_404's "No Referral matches…") is never shown. JSON under /api/ (an
+    id that is not a number never reaches the API's views), the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Django's 500 page; a 503 when the database could not be reached before any view ran
+    (a middleware loading the session's user), as DatabaseUnavailableMiddleware does after."""
+    exception = sys.exception()
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
+
+
+def database_unavailable(request, exception):
+    """503 with a hint when to retry, never cached. The page is self-contained: base.html's
+    menu reads the user, and reading anything would fail again."""
+    match = request.resolver_match
+    cause = exception.__cause__
+    # No path (a family's link holds its token), no message, no data: what failed, and where.
+    logger.error(
+        "Database unavailable: %s %s answered 503 (%s, SQLSTATE %s)",
+        request.method, match.view_name if match else "-",
+        type(cause or exception).__name__, getattr(cause, "sqlstate", None),
+    )  # fmt: skip
+    if request.path.startswith("/api/"):
+        detail = gettext("The service is temporarily unavailable. Try again in a minute.")
+        response = JsonResponse({"detail": detail}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -21,9 +21,11 @@ from rest_framework.response import Response
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from directory.models import User as UserModel
 from perhelinja.filters import UTCDateTimeFilter
-from perhelinja.fsm import may_run, refusal_reasons
+from referrals.audit import record_accesses
+from referrals.models import AccessRecord
 
 from . import services
+from .actions import APPOINTMENT_ACTIONS
 from .models import (
     ACTIVE_STATES,
     Appointment,
@@ -37,16 +39,8 @@ from .models import (
 
 ONE_DAY = datetime.timedelta(days=1)
 
-# API name → (model transition, service call)
-TRANSITIONS = {
-    "confirm": ("confirm", lambda a, u, d: services.appointment_confirm(appointment=a, actor=u)),
-    "attend": ("attend", lambda a, u, d: services.appointment_attend(appointment=a, actor=u)),
-    "no_show": ("no_show", lambda a, u, d: services.appointment_no_show(appointment=a, actor=u)),
-    "cancel": ("cancel_by_organization", lambda a, u, d: services.appointment_cancel(
-        appointment=a, actor=u, by_family=False, reason=d.get("reason", ""))),
-    "cancel_by_family": ("cancel_by_family", lambda a, u, d: services.appointment_cancel(
-        appointment=a, actor=u, by_family=True, reason=d.get("reason", ""))),
-}  # fmt: skip
+# The actions a worker takes on an appointment (the family's own go through its link).
+API_ACTIONS = APPOINTMENT_ACTIONS.in_place("detail")
 
 
 def _is_worker(user) -> bool:
@@ -248,11 +242,7 @@ class AppointmentDetailSerializer(AppointmentSerializer):
 
     def get_available_transitions(self, appointment) -> list[str]:
         user = self.context["request"].user
-        return [
-            name for name, (method, _call) in TRANSITIONS.items()
-            if may_run(getattr(appointment, method), user)
-            and not refusal_reasons(getattr(appointment, method))
-        ]  # fmt: skip
+        return [a.name for a in APPOINTMENT_ACTIONS.available(appointment, user, API_ACTIONS)]
 
 
 class BookSerializer(serializers.Serializer):
@@ -333,11 +323,11 @@ class AppointmentViewSet(
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request, pk=None, name=None):
         appointment = services.get_appointment_for_user(request.user, pk)
-        if name not in TRANSITIONS:
+        if APPOINTMENT_ACTIONS.get(name) not in API_ACTIONS:
             raise exceptions.NotFound()
         body = AppointmentTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        appointment = TRANSITIONS[name][1](appointment, request.user, body.validated_data)
+        appointment = APPOINTMENT_ACTIONS.call(name, appointment, request.user, body.validated_data)
         appointment = services.get_appointment_for_user(request.user, appointment.pk)
         return Response(AppointmentDetailSerializer(appointment, context={"request": request}).data)
 
@@ -390,6 +380,19 @@ class OutcomeViewSet(
             .prefetch_related("themes")
             .order_by("-created_at", "-pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        """A page of outcome reports, with an access record for each one's referral (the
+        summary for the referrer is the family's data) in one insert."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        data = self.get_serializer(page, many=True).data
+        record_accesses(request, [report.referral_id for report in page], AccessRecord.Channel.API)
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        record_accesses(request, [report.referral_id], AccessRecord.Channel.API)
+        return Response(self.get_serializer(report).data)
 
     @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer})
     def create(self, request):

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppointmentsConfig(AppConfig):
-    """Reception shifts and bookings; the models arrive with the appointments issue."""
+    """Reception shifts and bookings."""
 
     name = "appointments"
     verbose_name = _("Appointments")
+
+    def ready(self) -> None:
+        # A referral's end cancels its appointments: the effect is implemented here.
+        from . import actions  # noqa: F401

@@ -1,7 +1,7 @@
 """Shifts, booking, the appointment state machine, the family's link and the outcome report.
 
-Transitions follow the referrals' order: check permission → atomic() and lock → transition →
-save → audit row → messages on commit.
+Transitions go through `perhelinja.lifecycle.run` with the actions of `actions.py`, as the
+referrals' do; messages leave through the outbox.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 
 from consent.models import Scope
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite, User
-from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, check_can_proceed, check_permission
+from perhelinja import lifecycle
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused
+from perhelinja.outbox import enqueue
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.models import State as ReferralState
 from referrals.selectors import get_referral_for_user
 
+from .actions import APPOINTMENT_ACTIONS, MESSAGE_TASK
 from .models import (
     ACTIVE_STATES,
     UPCOMING_STATES,
@@ -41,7 +44,6 @@ from .models import (
     Slot,
     SlotOffer,
 )
-from .tasks import send_appointment_message
 
 SLOT_HORIZON_DAYS = 180
 BOOKABLE_REFERRAL_STATES = (
@@ -178,8 +180,8 @@ def shift_cancel(*, shift: Shift, actor, reason: str) -> Shift:
         locked.slots.update(cancelled=True)
         upcoming = Appointment.objects.filter(slot__shift=locked, state__in=UPCOMING_STATES)
         for appointment in upcoming:
-            _run(appointment, "cancel_by_organization", actor=actor, reason=reason,
-                 rebook=True)  # fmt: skip
+            _run(appointment, "cancel_for_rebooking", actor=actor, reason=reason,
+                 permission_checked=True)  # fmt: skip
     return locked
 
 
@@ -251,45 +253,14 @@ def appointment_book(
                 referral=locked_referral,
                 actor=actor if not via_family_link else locked_referral.handler,
             )
-        send_appointment_message.delay_on_commit(appointment.pk, "booked")
+        enqueue(MESSAGE_TASK, appointment.pk, "booked")
         if confirmed:
-            appointment = _run(appointment, "confirm", actor=None, via_family_link=True)
+            appointment = _run(appointment, "family_confirm", actor=None, permission_checked=True)
     return appointment
 
 
-def _run(
-    appointment: Appointment,
-    name: str,
-    *,
-    actor,
-    reason: str = "",
-    via_family_link: bool = False,
-    rebook: bool = False,
-    permission_checked: bool = False,
-) -> Appointment:
-    if not (via_family_link or permission_checked):
-        check_permission(getattr(appointment, name), actor)
-    with transaction.atomic():
-        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        method = getattr(locked, name)
-        check_can_proceed(method)
-        source = locked.state
-        method()
-        if rebook:
-            locked.needs_rebooking = True
-        locked.save()
-        AppointmentEvent.objects.create(
-            appointment=locked, actor=None if via_family_link else actor,
-            via_family_link=via_family_link, transition=name, from_state=source,
-            to_state=locked.state, reason=reason,
-        )  # fmt: skip
-        if name == "attend":
-            referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
-            if referral.state == ReferralState.SCHEDULED:
-                referral_services.referral_start_service(referral=referral, actor=actor)
-        if name.startswith("cancel"):
-            send_appointment_message.delay_on_commit(locked.pk, "rebook" if rebook else "cancelled")
-    return locked
+def _run(appointment: Appointment, name: str, **kwargs) -> Appointment:
+    return lifecycle.run(APPOINTMENT_ACTIONS, appointment, name, **kwargs)[0]
 
 
 def appointment_confirm(*, appointment: Appointment, actor) -> Appointment:
@@ -305,31 +276,23 @@ def appointment_no_show(*, appointment: Appointment, actor) -> Appointment:
     return _run(appointment, "no_show", actor=actor)
 
 
-def appointment_cancel(
-    *, appointment: Appointment, actor, by_family: bool, reason: str = ""
+def appointment_cancel_by_organization(
+    *, appointment: Appointment, actor, reason: str = ""
 ) -> Appointment:
-    """Cancel on the organization's side, or record the family's cancellation (by phone)."""
-    name = "cancel_by_family" if by_family else "cancel_by_organization"
-    return _run(appointment, name, actor=actor, reason=reason)
+    return _run(appointment, "cancel", actor=actor, reason=reason)
 
 
-def appointments_cancel_for_withdrawal(
-    *, referral: Referral, actor, reason: str
-) -> list[Appointment]:
-    """The family withdrew its consent: its upcoming appointments are cancelled on its word.
-
-    The caller has checked that `actor` may record the withdrawal.
-    """
-    return [
-        _run(a, "cancel_by_family", actor=actor, reason=reason, permission_checked=True)
-        for a in referral.appointments.filter(state__in=UPCOMING_STATES)
-    ]
+def appointment_cancel_by_family(
+    *, appointment: Appointment, actor, reason: str = ""
+) -> Appointment:
+    """Record the family's cancellation (told by phone, for one)."""
+    return _run(appointment, "cancel_by_family", actor=actor, reason=reason)
 
 
 def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor) -> Appointment:
     """Move to another slot: the old appointment is cancelled and the new one links to it."""
     with transaction.atomic():
-        old = _run(appointment, "cancel_by_organization", actor=actor, reason=_("Rescheduled"))
+        old = _run(appointment, "cancel", actor=actor, reason=_("Rescheduled"))
         return appointment_book(referral=old.referral, slot=slot, actor=actor, rescheduled_from=old)
 
 
@@ -398,7 +361,7 @@ def offer_cancel(*, offer: SlotOffer) -> Appointment:
     """The family cancels the time it chose, through the same link."""
     if offer.appointment is None:
         raise TransitionRefused([_("No time has been chosen through this link.")])
-    return _run(offer.appointment, "cancel_by_family", actor=None, via_family_link=True)
+    return _run(offer.appointment, "family_cancel", actor=None, permission_checked=True)
 
 
 # --- outcome ---------------------------------------------------------------------------------

@@ -5,17 +5,34 @@ Tasks take ids. The family is contacted only in the ways its consent covers.
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from consent.models import Scope
+from perhelinja.outbox import enqueue
 from perhelinja.sms import send_sms
+from referrals.models import SHARED_STATES
+
+from .models import UPCOMING_STATES
 
 KINDS = ("booked", "reminder", "cancelled", "rebook")
+CANCELLING = ("cancelled", "rebook")
+
+
+def _last_covered_moment(consent) -> datetime.datetime | None:
+    """Now, or the last moment of a consent that has ended since."""
+    if consent is None:
+        return None
+    end = min(filter(None, (consent.withdrawn_at, consent.valid_until)))
+    now = timezone.now()
+    return now if now < end else end - datetime.timedelta(microseconds=1)
 FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 
@@ -40,17 +57,22 @@ def send_appointment_message(appointment_id: int, kind: str) -> int:
         "referral__consent", "worker", "site", "organization"
     ).get(pk=appointment_id)
     referral = appointment.referral
+    if kind == "reminder" and appointment.state not in UPCOMING_STATES:
+        return 0  # cancelled since the reminder was written
     consent = referral.consent
+    # A cancellation is told in the ways the consent covered while the time was booked, also
+    # when the consent's end is what cancelled it: the family must not come for nothing.
+    at = _last_covered_moment(consent) if kind in CANCELLING else None
     language = referral.language if referral.language in FAMILY_LANGUAGES else "fi"
     subject, body = _render(kind, appointment, language)
-    ics = appointment_ics(appointment) if kind in ("booked", "reminder") else None
+    ics = appointment_ics(appointment, cancel=kind in CANCELLING)
     sent = 0
-    if referral.contact_email and consent and consent.is_valid_for(Scope.CONTACT_EMAIL):
+    if referral.contact_email and consent and consent.is_valid_for(Scope.CONTACT_EMAIL, at):
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [referral.contact_email])
         if ics:
             message.attach("perhelinja.ics", ics, "text/calendar")
         sent += message.send()
-    if referral.contact_phone and consent and consent.is_valid_for(Scope.CONTACT_SMS):
+    if referral.contact_phone and consent and consent.is_valid_for(Scope.CONTACT_SMS, at):
         sent += send_sms(referral.contact_phone, _render(kind, appointment, language, "sms")[1])
     worker = appointment.worker
     if worker.email and kind != "reminder":
@@ -69,22 +91,24 @@ def send_appointment_reminders() -> int:
     The reminder is claimed with a conditional UPDATE before it is queued, so two runs (or a
     worker restarting mid-run) cannot remind twice.
     """
-    from .models import UPCOMING_STATES, Appointment
+    from .models import Appointment
 
     now = timezone.now()
     horizon = now + timezone.timedelta(hours=settings.APPOINTMENT_REMINDER_HOURS)
     due = Appointment.objects.filter(
         Q(reminder_sent_at__isnull=True),
         state__in=UPCOMING_STATES,
+        referral__state__in=SHARED_STATES,
         starts_at__gt=now,
         starts_at__lte=horizon,
     ).values_list("pk", flat=True)
     queued = 0
     for pk in list(due):
-        claimed = Appointment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        )
-        if claimed:
-            send_appointment_message.delay(pk, "reminder")
-            queued += 1
+        with transaction.atomic():  # the claim and its message are written together
+            claimed = Appointment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                enqueue(send_appointment_message, pk, "reminder")
+                queued += 1
     return queued

@@ -1,4 +1,8 @@
-"""Consent use cases: record what the family agreed to, and its withdrawal."""
+"""Consent use cases: record what the family agreed to, and who may record its withdrawal.
+
+The withdrawal itself ends referrals and appointments, so it lives with them:
+`referrals.services.consent_withdraw`.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import WITHDRAWAL_FIELDS, Consent, GiverRole, Method, Scope, scope_field
+from .models import Consent, GiverRole, Method, Scope, scope_field
 
 # A consent is recorded soon after the family gives it, and it is renewed rather than kept open.
 MAX_AGE_DAYS = 365
@@ -63,26 +66,3 @@ def may_withdraw(consent: Consent, user) -> bool:
     if consent.recorded_by_id == user.pk or user.has_perm("referrals.triage_referral"):
         return True
     return any(user.has_perm("referrals.handle_referral", r) for r in consent.referrals.all())
-
-
-def consent_withdraw(*, consent: Consent, actor, reason: str) -> Consent:
-    """Record the family's withdrawal and end every referral made under the consent."""
-    from appointments.services import appointments_cancel_for_withdrawal
-    from referrals.services import referrals_withdraw_for_consent
-
-    if not may_withdraw(consent, actor):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason.")})
-    with transaction.atomic():
-        locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.is_withdrawn:
-            raise ValidationError(_("This consent has already been withdrawn."))
-        locked.withdrawn_at = timezone.now()
-        locked.withdrawal_reason = reason
-        locked.withdrawn_by = actor
-        locked.save(update_fields=WITHDRAWAL_FIELDS)
-        for referral in referrals_withdraw_for_consent(consent=locked, actor=actor, reason=reason):
-            appointments_cancel_for_withdrawal(referral=referral, actor=actor, reason=reason)
-    return locked

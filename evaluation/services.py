@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from consent.models import Scope
 from directory.models import Challenge, Municipality, Organization, TargetGroup
 from perhelinja.fsm import TransitionRefused
+from perhelinja.outbox import enqueue
 from referrals.models import Referral, State
 
 from .models import (
@@ -93,9 +94,9 @@ def feedback_invitation_create(*, referral_id: int) -> FeedbackInvitation | None
                     expires_at=timezone.now()
                     + datetime.timedelta(days=settings.FEEDBACK_LINK_VALID_DAYS),
                 )
+                enqueue(send_feedback_invitation, invitation.pk)
         except IntegrityError:
             return FeedbackInvitation.objects.get(referral=referral)
-        send_feedback_invitation.delay_on_commit(invitation.pk)
     return invitation
 
 

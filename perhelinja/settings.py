@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "perhelinja.apps.PerhelinjaConfig",
     "directory",
     "consent",
     "referrals",
@@ -91,6 +92,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Cache-Control: no-store, private on whatever may carry personal data.
+    "perhelinja.middleware.NoStoreMiddleware",
+    # A view that cannot reach the database answers 503 (before a view: handler500).
+    "perhelinja.middleware.DatabaseUnavailableMiddleware",
     # Last, so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,6 +241,9 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Perhelinja <noreply@perhel
 # withdrawn one's after the shorter grace period; the anonymous facts stay for statistics.
 RETENTION_DAYS_AFTER_CLOSURE = envint("RETENTION_DAYS_AFTER_CLOSURE", "730")
 RETENTION_DAYS_AFTER_WITHDRAWAL = envint("RETENTION_DAYS_AFTER_WITHDRAWAL", "30")
+# A draft, returned or declined referral with no state change and no edit for this many days
+# is abandoned: its personal data is erased too.
+REFERRAL_ABANDONED_DAYS = envint("REFERRAL_ABANDONED_DAYS", "90")
 # Fernet keys for identity codes at rest, comma-separated; the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS and not DEBUG:
@@ -306,8 +314,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Longer than any countdown we schedule, else Redis re-delivers the task.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "outbox-republish": {"task": "perhelinja.outbox.republish_unsent", "schedule": 60},
     "timeliness-sweep": {"task": "referrals.tasks.sweep_timeliness", "schedule": 15 * 60},
-    "consent-expiry": {"task": "consent.tasks.sweep_expired_consents", "schedule": 60 * 60},
+    "consent-expiry": {"task": "referrals.tasks.end_expired_consents", "schedule": 60 * 60},
     "retention-erasure": {
         "task": "referrals.tasks.erase_expired_personal_data",
         "schedule": 6 * 3600,
@@ -321,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60,
     },
 }
+# Outbox: undelivered messages are published again after this many seconds, at most this
+# many times (a broker outage delays messages, never loses them).
+OUTBOX_REPUBLISH_SECONDS = envint("OUTBOX_REPUBLISH_SECONDS", "180")
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "20")
 # The coordinator dashboard reads stored figures younger than this (seconds); 0 = always live.
 INSIGHT_SNAPSHOT_SECONDS = envint("INSIGHT_SNAPSHOT_SECONDS", "900")
 CELERY_BROKER_TRANSPORT_OPTIONS = {

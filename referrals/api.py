@@ -24,10 +24,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from consent.models import Consent
 from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
 from perhelinja.filters import UTCDateTimeFilter
-from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+from perhelinja.fsm import TransitionRefused
 
 from . import dashboard, insight, selectors, services
-from .audit import record_access
+from .actions import REFERRAL_ACTIONS
+from .audit import record_access, record_accesses
 from .forms import InsightForm
 from .models import (
     DESCRIPTION_MAX_LENGTH,
@@ -36,32 +37,17 @@ from .models import (
     FamilyLanguage,
     Referral,
     State,
+    shares_with_organization,
 )
 
-# API name → (model transition, service call)
-TRANSITIONS = {
-    "submit": ("submit", lambda r, u, d: services.referral_submit(referral=r, actor=u)),
-    "assign": ("assign", lambda r, u, d: services.referral_assign(
-        referral=r, actor=u, organization=d["organization"], reason=d.get("reason", ""))),
-    "open_pool": ("open_pool", lambda r, u, d: services.referral_open_pool(
-        referral=r, actor=u, reason=d.get("reason", ""))),
-    "claim": ("claim", lambda r, u, d: services.referral_claim(referral=r, actor=u)),
-    "accept": ("accept", lambda r, u, d: services.referral_accept(
-        referral=r, actor=u, reason=d.get("reason", ""))),
-    "decline": ("decline", lambda r, u, d: services.referral_decline(
-        referral=r, actor=u, reason=d.get("reason", ""),
-        reason_code=d.get("reason_code") or DeclineReason.OTHER)),
-    "return": ("return_to_referrer", lambda r, u, d: services.referral_return(
-        referral=r, actor=u, reason=d.get("reason", ""))),
-    "cancel": ("cancel", lambda r, u, d: services.referral_cancel(
-        referral=r, actor=u, reason=d.get("reason", ""))),
-    "withdraw": ("withdraw", lambda r, u, d: services.referral_withdraw(
-        referral=r, actor=u, reason=d.get("reason", ""))),
-}  # fmt: skip
+# What a caller of the API may do: every action a person takes (the booking and the outcome
+# report schedule, start and complete a referral through their own endpoints).
+API_ACTIONS = [a for a in REFERRAL_ACTIONS if a.places or a.name == "submit"]
 
 
 def exception_handler(exc, context):
-    """Map the services' exceptions to HTTP: refusals are conflicts, rule breaks are 403."""
+    """Map the services' exceptions to HTTP: refusals are conflicts, rule breaks are 403,
+    and every 404 says the same."""
     if isinstance(exc, TransitionRefused):
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -69,7 +55,12 @@ def exception_handler(exc, context):
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_404_NOT_FOUND:
+        # One answer whether the object is missing or hidden: get_object_or_404's message
+        # ("No Referral matches…") would tell the two apart.
+        response.data = {"detail": _("Not found.")}
+    return response
 
 
 class SlugsField(serializers.ManyRelatedField):
@@ -129,6 +120,25 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+    # What stays visible once sharing ends (number, state, dates, routing facts): every other
+    # field of the family goes blank for an organization that no longer holds the referral.
+    PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email", "language_other",
+                       "identity_code", "description", "preferred_times")  # fmt: skip
+
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        request = self.context.get("request")
+        if request is not None and not _shown_to(referral, request.user):
+            data.update(dict.fromkeys(self.PERSONAL_FIELDS, ""))
+        return data
+
+
+def _shown_to(referral: Referral, user) -> bool:
+    """Whether a listed referral's family data may be shown (the rule of `may_read_family`,
+    decided from the row: the list reads the referrer's and the organization's rows only)."""
+    return referral.referrer_id == user.pk or shares_with_organization(referral)
+
+
 class ReferralDetailSerializer(ReferralSerializer):
     available_transitions = serializers.SerializerMethodField()
 
@@ -138,11 +148,7 @@ class ReferralDetailSerializer(ReferralSerializer):
 
     def get_available_transitions(self, referral) -> list[str]:
         user = self.context["request"].user
-        return [
-            name for name, (method, _call) in TRANSITIONS.items()
-            if may_run(getattr(referral, method), user)
-            and not refusal_reasons(getattr(referral, method))
-        ]  # fmt: skip
+        return [a.name for a in REFERRAL_ACTIONS.available(referral, user, API_ACTIONS)]
 
 
 class ReferralWriteSerializer(serializers.Serializer):
@@ -285,15 +291,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             visible = (visible | held) if mine else held
         return (
             Referral.objects.filter(visible)
-            .select_related("municipality", "target_group")
+            .select_related("municipality", "target_group", "consent")
             .order_by("-created_at", "-pk")
         )
 
     def list(self, request, *args, **kwargs):
-        """A page of referrals; their challenges and ways to meet in one more query."""
+        """A page of referrals; their challenges and ways to meet in one more query, and an
+        access record for each (the page shows the families' contact details) in one insert."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         attach_slugs(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        data = self.get_serializer(page, many=True).data
+        shown = [referral.pk for referral in page if _shown_to(referral, request.user)]
+        record_accesses(request, shown, AccessRecord.Channel.API)
+        return self.get_paginated_response(data)
 
     def retrieve(self, request, pk=None):
         referral = selectors.get_referral_for_user(request.user, pk)
@@ -339,7 +349,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request, pk=None, name=None):
-        if name not in TRANSITIONS:
+        if REFERRAL_ACTIONS.get(name) not in API_ACTIONS:
             raise exceptions.NotFound()
         if name == "claim":
             referral = selectors.get_pooled_referral_for_user(request.user, pk)
@@ -353,7 +363,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body.is_valid(raise_exception=True)
         if name == "assign" and "organization" not in body.validated_data:
             raise exceptions.ValidationError({"organization": ["This field is required."]})
-        referral = TRANSITIONS[name][1](referral, request.user, body.validated_data)
+        referral = REFERRAL_ACTIONS.call(name, referral, request.user, body.validated_data)
         referral = Referral.objects.get(pk=referral.pk)
         detail = None
         if request.user.has_perm("referrals.view_referral", referral):

@@ -76,6 +76,10 @@ WITHDRAWABLE_STATES = [s for s in State if s not in TERMINAL_STATES]
 TRIAGE_STATES = (State.SUBMITTED, State.DECLINED)
 # Held by an organization: its workers' group holds the object permissions.
 ROUTED_STATES = (State.ASSIGNED, State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
+# Whose family's data the organization holding it may read (while the consent covers sharing):
+# its working states and its completed clients, until erasure. Cancelling or withdrawing a
+# referral, and a consent's withdrawal or expiry, end it.
+SHARED_STATES = (*ROUTED_STATES, State.COMPLETED)
 
 
 class DeclineReason(models.TextChoices):
@@ -124,6 +128,31 @@ def may_claim(referral: Referral, user) -> bool:
 
 def is_referrer_or_coordinator(referral: Referral, user) -> bool:
     return is_referrer(referral, user) or is_coordinator(referral, user)
+
+
+def shares_with_organization(referral: Referral) -> bool:
+    """Whether the organization holding the referral may read the family's data now."""
+    return (
+        referral.organization_id is not None
+        and referral.state in SHARED_STATES
+        and referral.consent_id is not None
+        and referral.consent.is_valid_for(Scope.SHARE_REFERRAL)
+    )
+
+
+def may_read_family(referral: Referral, user) -> bool:
+    """The access rule, for pages, the API, PDFs and exports: the referrer who made it, and
+    the workers of the organization holding it while it shares (`shares_with_organization`).
+    Both need the object permission the transitions grant and revoke."""
+    if not (user.is_active and user.has_perm("referrals.view_referral", referral)):
+        return False
+    if referral.referrer_id == user.pk:
+        return True
+    return (
+        getattr(user, "is_worker", False)
+        and referral.organization_id == user.organization_id
+        and shares_with_organization(referral)
+    )
 
 
 def is_any_party(referral: Referral, user) -> bool:

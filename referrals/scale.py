@@ -70,7 +70,8 @@ from .models import (
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
 )
-from .services import ORGANIZATION_PERMS, REFERRER_PERMS
+from .actions import ORGANIZATION_PERMS
+from .services import REFERRER_PERMS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 HOUR = 3600

@@ -28,6 +28,7 @@ from .models import (
     ReferralChild,
     ReferralEvent,
     State,
+    may_read_family,
 )
 from .rows import ReferralRow, local_format, referral_rows
 
@@ -47,7 +48,7 @@ def get_referral_for_user(
     referral = get_object_or_404(
         Referral.objects.select_related(*related).prefetch_related(*prefetch), pk=pk
     )
-    if not user.has_perm("referrals.view_referral", referral):
+    if not may_read_family(referral, user):
         raise Http404
     return referral
 

@@ -1,13 +1,13 @@
 """Referral use cases.
 
-Each transition service runs in one order: check permission → atomic() and lock the row →
-transition → save → audit row → notification on commit. Views and the API call these and
-nothing else.
+Each transition goes through `perhelinja.lifecycle.run` with the action declared in
+`actions.py`: check permission → atomic() and lock the row → transition → save → audit row →
+effects → outbox. Views and the API call these and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,31 +16,31 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
-from consent.models import Consent
+from consent.models import WITHDRAWAL_FIELDS, Consent
+from consent.services import may_withdraw
 from directory.models import Challenge, Mode, Organization
-from evaluation.tasks import invite_family_feedback
-from perhelinja.fsm import TransitionRefused, check_can_proceed, check_permission
+from perhelinja import lifecycle
+from perhelinja.fsm import check_can_proceed, check_permission
 
 from . import routing
+from .actions import REFERRAL_ACTIONS, revoke_organization
 from .models import (
     WITHDRAWABLE_STATES,
     DeclineReason,
     Referral,
     ReferralChild,
-    ReferralEvent,
     State,
 )
-from .tasks import notify_referral_event
 from .validators import normalize_identity_code
 
 REFERRER_PERMS = ("view_referral", "change_referral")
-ORGANIZATION_PERMS = ("view_referral", "handle_referral")
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 AUTO_ASSIGN_NOTE = gettext_lazy(
     "Assigned automatically: the only organization that meets every need."
 )
+CONSENT_EXPIRED_NOTE = gettext_lazy("The family's consent expired.")
 CONTENT_FIELDS = (
     "contact_name", "contact_phone", "contact_email", "language", "language_other",
     "interpreter_needed", "identity_code", "target_group", "description", "preferred_times",
@@ -131,76 +131,21 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _grant(organization: Organization, referral: Referral) -> None:
-    for perm in ORGANIZATION_PERMS:
-        assign_perm(f"referrals.{perm}", organization.group, referral)
-
-
-def _revoke(organization: Organization | None, referral: Referral) -> None:
-    if organization is not None:
-        for perm in ORGANIZATION_PERMS:
-            remove_perm(f"referrals.{perm}", organization.group, referral)
-
-
-def _run(
-    referral: Referral,
-    name: str,
-    *,
-    actor,
-    reason: str = "",
-    reason_code: str = "",
-    args: tuple = (),
-    permission_checked: bool = False,
-    after: Callable[[Referral, Organization | None], None] | None = None,
-) -> tuple[Referral, ReferralEvent]:
-    """Run one transition: permission → lock → transition → save → audit → notify on commit.
-
-    `after(locked, previous_organization)` runs inside the transaction, after the save, for
-    what must change together with the state (object permissions, the claim pool).
-    """
-    if not permission_checked:
-        check_permission(getattr(referral, name), actor)
-    with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        method = getattr(locked, name)
-        check_can_proceed(method)
-        source = locked.state
-        previous_organization = locked.organization
-        method(*args)
-        locked.state_changed_at = timezone.now()
-        locked.save()
-        if after is not None:
-            after(locked, previous_organization)
-        event = ReferralEvent.objects.create(
-            referral=locked,
-            actor=actor,
-            transition=name,
-            from_state=source,
-            to_state=locked.state,
-            reason=reason,
-            reason_code=reason_code,
-            organization=locked.organization or previous_organization,
-        )
-        notify_referral_event.delay_on_commit(event.pk)
-    return locked, event
+def _run(referral: Referral, name: str, **kwargs) -> Referral:
+    return lifecycle.run(REFERRAL_ACTIONS, referral, name, **kwargs)[0]
 
 
 def referral_submit(*, referral: Referral, actor) -> Referral:
     """Submit; with REFERRAL_AUTO_ASSIGN a single clear match is assigned at once."""
     with transaction.atomic():
-        referral, _event = _run(referral, "submit", actor=actor)
+        referral = _run(referral, "submit", actor=actor)
         if settings.REFERRAL_AUTO_ASSIGN:
             match = routing.clear_match(routing.rank(referral))
             if match is not None:
-                referral, _event = _run(
-                    referral,
-                    "assign",
-                    actor=None,
-                    permission_checked=True,
-                    reason=AUTO_ASSIGN_NOTE,
-                    args=(match.organization,),
-                    after=lambda r, _prev: _grant(r.organization, r),
-                )
+                referral = _run(
+                    referral, "assign", actor=None, permission_checked=True,
+                    reason=AUTO_ASSIGN_NOTE, args=(match.organization,),
+                )  # fmt: skip
     return referral
 
 
@@ -210,37 +155,21 @@ def referral_assign(
     """Route to `organization`: its workers' group gets the object permissions."""
     if not organization.is_active:
         raise ValidationError({"organization": _("This organization is not active.")})
-    return _run(
-        referral, "assign", actor=actor, reason=reason, args=(organization,),
-        after=lambda r, _prev: _grant(organization, r),
-    )[0]  # fmt: skip
+    return _run(referral, "assign", actor=actor, reason=reason, args=(organization,))
 
 
 def referral_open_pool(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Let every organization whose services match claim the referral; the first one gets it."""
-
-    def snapshot_candidates(locked: Referral, _prev) -> None:
-        candidates = routing.rank(locked)
-        if not candidates:
-            raise TransitionRefused([_("No organization's services match this referral.")])
-        locked.pool_organizations.set([c.organization for c in candidates])
-
-    return _run(referral, "open_pool", actor=actor, reason=reason, after=snapshot_candidates)[0]
+    return _run(referral, "open_pool", actor=actor, reason=reason)
 
 
 def referral_claim(*, referral: Referral, actor) -> Referral:
     """A worker claims a pooled referral for their organization; exactly one claim wins."""
-    organization = actor.organization
-
-    def take(locked: Referral, _prev) -> None:
-        locked.pool_organizations.clear()
-        _grant(organization, locked)
-
-    return _run(referral, "claim", actor=actor, args=(organization,), after=take)[0]
+    return _run(referral, "claim", actor=actor, args=(actor.organization,))
 
 
 def referral_accept(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "accept", actor=actor, reason=reason, args=(actor,))[0]
+    return _run(referral, "accept", actor=actor, reason=reason, args=(actor,))
 
 
 def referral_decline(
@@ -252,55 +181,89 @@ def referral_decline(
     reason = (reason or "").strip()
     if reason_code == DeclineReason.OTHER:
         reason = _require_reason(reason)
-    return _run(
-        referral, "decline", actor=actor, reason=reason, reason_code=reason_code,
-        after=lambda r, previous: _revoke(previous, r),
-    )[0]  # fmt: skip
+    return _run(referral, "decline", actor=actor, reason=reason, reason_code=reason_code)
 
 
-def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
+def referral_return(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Send back to the referrer with a question; the reason is the question."""
-    return _run(
-        referral, "return_to_referrer", actor=actor, reason=_require_reason(reason),
-        after=lambda r, previous: (_revoke(previous, r), r.pool_organizations.clear()),
-    )[0]  # fmt: skip
+    return _run(referral, "return", actor=actor, reason=_require_reason(reason))
 
 
 def referral_schedule(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "schedule", actor=actor, reason=reason)[0]
+    return _run(referral, "schedule", actor=actor, reason=reason)
 
 
 def referral_start_service(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "start_service", actor=actor, reason=reason)[0]
+    return _run(referral, "start_service", actor=actor, reason=reason)
 
 
 def referral_complete(*, referral: Referral, actor, reason: str = "") -> Referral:
-    """Complete; on commit the family is asked for feedback if its consent allows contact."""
-    return _run(
-        referral, "complete", actor=actor, reason=reason,
-        after=lambda r, _prev: invite_family_feedback.delay_on_commit(r.pk),
-    )[0]  # fmt: skip
+    """Complete; the family is asked for feedback if its consent allows contact."""
+    return _run(referral, "complete", actor=actor, reason=reason)
 
 
-def referral_cancel(*, referral: Referral, actor, reason: str) -> Referral:
-    return _run(referral, "cancel", actor=actor, reason=_require_reason(reason))[0]
+def referral_cancel(*, referral: Referral, actor, reason: str = "") -> Referral:
+    """Cancel for good: sharing ends and the family's booked times are cancelled."""
+    return _run(referral, "cancel", actor=actor, reason=_require_reason(reason))
 
 
-def referral_withdraw(*, referral: Referral, actor, reason: str) -> Referral:
-    """The family withdrew its consent: the referral ends for good."""
-    return _run(referral, "withdraw", actor=actor, reason=_require_reason(reason))[0]
+def referral_withdraw(*, referral: Referral, actor, reason: str = "") -> Referral:
+    """The family withdrew its consent: recorded on the consent, so that every referral made
+    under it ends (`consent_withdraw`). A referral without a consent ends alone."""
+    check_permission(referral.withdraw, actor)
+    check_can_proceed(referral.withdraw)
+    reason = _require_reason(reason)
+    if referral.consent_id is None or referral.consent.is_withdrawn:
+        return _run(referral, "withdraw", actor=actor, reason=reason)
+    consent_withdraw(consent=referral.consent, actor=actor, reason=reason, permission_checked=True)
+    return Referral.objects.get(pk=referral.pk)
 
 
-def referrals_withdraw_for_consent(*, consent: Consent, actor, reason: str) -> list[Referral]:
-    """End every open referral made under a withdrawn consent.
+def consent_withdraw(
+    *, consent: Consent, actor, reason: str, permission_checked: bool = False
+) -> Consent:
+    """Record the family's withdrawal of its consent; every referral made under it ends.
 
-    The caller has checked that `actor` may withdraw the consent; that right covers every
-    referral made under it, also those routed to organizations the actor does not work for.
+    Open referrals are withdrawn (their appointments cancelled, the organization's access
+    gone); completed ones stay completed, but the organization that held them can no longer
+    read them. Erasure follows after RETENTION_DAYS_AFTER_WITHDRAWAL.
     """
-    return [
-        _run(r, "withdraw", actor=actor, reason=reason, permission_checked=True)[0]
-        for r in consent.referrals.filter(state__in=WITHDRAWABLE_STATES)
-    ]
+    if not (permission_checked or may_withdraw(consent, actor)):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.is_withdrawn:
+            raise ValidationError(_("This consent has already been withdrawn."))
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawal_reason = reason
+        locked.withdrawn_by = actor
+        locked.save(update_fields=WITHDRAWAL_FIELDS)
+        _end_referrals_of(locked, actor=actor, reason=reason)
+    return locked
+
+
+def consent_expire(*, consent: Consent) -> int:
+    """The consent's validity ended: its referrals end as after a withdrawal, by the system.
+    Returns how many referrals ended; a second call ends none."""
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.expiry_notified_at is not None or locked.is_withdrawn:
+            return 0
+        locked.expiry_notified_at = timezone.now()
+        locked.save(update_fields=["expiry_notified_at"])
+        return _end_referrals_of(locked, actor=None, reason=str(CONSENT_EXPIRED_NOTE))
+
+
+def _end_referrals_of(consent: Consent, *, actor, reason: str) -> int:
+    ended = 0
+    for referral in consent.referrals.select_related("organization"):
+        if referral.state in WITHDRAWABLE_STATES:
+            _run(referral, "withdraw", actor=actor, reason=reason, permission_checked=True)
+            ended += 1
+        else:  # completed or cancelled: nothing to end, but nobody else reads it any more
+            revoke_organization(referral.organization, referral)
+    return ended
 
 
 def referral_onward(*, source: Referral, organization: Organization, actor) -> Referral:
@@ -322,9 +285,7 @@ def referral_onward(*, source: Referral, organization: Organization, actor) -> R
     for perm in REFERRER_PERMS:
         assign_perm(f"referrals.{perm}", source.referrer, onward)
     note = _("Onward from referral #%(pk)s") % {"pk": source.pk}
-    onward, _event = _run(onward, "submit", actor=actor, reason=note, permission_checked=True)
-    onward, _event = _run(
-        onward, "assign", actor=actor, reason=note, args=(organization,),
-        permission_checked=True, after=lambda r, _prev: _grant(organization, r),
-    )  # fmt: skip
-    return onward
+    onward = _run(onward, "submit", actor=actor, reason=note, permission_checked=True)
+    return _run(
+        onward, "assign", actor=actor, reason=note, args=(organization,), permission_checked=True
+    )

@@ -13,22 +13,7 @@ from django.utils import timezone, translation
 
 from directory.models import Role
 
-# Who hears of each transition: the referrer, the organization's workers, the coordinators,
-# or the workers of the organizations a pooled referral may go to.
-AUDIENCE = {
-    "submit": {"coordinators"},
-    "assign": {"organization", "referrer"},
-    "open_pool": {"pool"},
-    "claim": {"referrer", "coordinators"},
-    "accept": {"referrer"},
-    "decline": {"coordinators", "referrer"},
-    "return_to_referrer": {"referrer"},
-    "schedule": {"referrer"},
-    "start_service": {"referrer"},
-    "complete": {"referrer"},
-    "cancel": {"organization", "referrer", "coordinators"},
-    "withdraw": {"organization", "referrer"},
-}
+from .actions import REFERRAL_ACTIONS
 
 
 def _users():
@@ -38,7 +23,7 @@ def _users():
 def recipients(event) -> list:
     """Active users who should hear of `event`, never the one who acted."""
     users = _users()
-    audience = AUDIENCE.get(event.transition, set())
+    audience = REFERRAL_ACTIONS.by_transition(event.transition).audience
     found = []
     if "referrer" in audience:
         found += users.filter(pk=event.referral.referrer_id)
@@ -91,6 +76,20 @@ def notify_referral_event(event_id: int) -> int:
             recipients(event), referral_id=event.referral_id, kind=Notification.Kind.EVENT,
             event=event, template="referral_event",
         )  # fmt: skip
+
+
+@shared_task
+def end_expired_consents() -> int:
+    """End the referrals under consents whose validity ended, as a withdrawal would; returns
+    how many referrals ended. Each consent is handled once, however often this runs."""
+    from consent.models import Consent
+
+    from .services import consent_expire
+
+    expired = Consent.objects.filter(
+        valid_until__lte=timezone.now(), withdrawn_at__isnull=True, expiry_notified_at__isnull=True
+    )
+    return sum(consent_expire(consent=c) for c in expired.only("pk"))
 
 
 @shared_task

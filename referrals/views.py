@@ -5,33 +5,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
 
 from consent.models import Scope
 from consent.services import consent_record
 from evaluation import dashboard as evaluation_dashboard
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, may_run, refusal_reasons
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, refusal_reasons
 from perhelinja.pdf import pdf_response
 
 from . import dashboard, insight, routing, selectors, services, statistics
+from .actions import REFERRAL_ACTIONS
 from .audit import record_access
 from .forms import (
-    AssignForm,
     ConsentForm,
-    DeclineForm,
     FamilyForm,
     InsightForm,
-    NoteForm,
     PreferencesForm,
-    QuestionForm,
-    ReasonForm,
     StateFilterForm,
 )
 from .models import AccessRecord, InsightReport, Notification, Referral, State
@@ -73,12 +69,14 @@ def referral_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consent = consent_record(
-                actor=request.user, given_by_role=data["given_by_role"],
-                given_by_name=data["given_by_name"], method=data["method"],
-                scopes=data["scopes"], valid_until=data["valid_until"],
-            )  # fmt: skip
-            referral = services.referral_create(actor=request.user, consent=consent)
+            # Both or neither: a consent without its draft would be left behind.
+            with transaction.atomic():
+                consent = consent_record(
+                    actor=request.user, given_by_role=data["given_by_role"],
+                    given_by_name=data["given_by_name"], method=data["method"],
+                    scopes=data["scopes"], valid_until=data["valid_until"],
+                )  # fmt: skip
+                referral = services.referral_create(actor=request.user, consent=consent)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -157,42 +155,24 @@ def referral_review(request, pk: int):
 
 # --- one referral, for its referrer and the organization holding it --------------------------
 
-PARTY_ACTIONS = {
-    # action: (form, service call)
-    "accept": (NoteForm, lambda r, u, d: services.referral_accept(referral=r, actor=u, **d)),
-    "decline": (DeclineForm, lambda r, u, d: services.referral_decline(referral=r, actor=u, **d)),
-    "return": (QuestionForm, lambda r, u, d: services.referral_return(referral=r, actor=u, **d)),
-    "cancel": (ReasonForm, lambda r, u, d: services.referral_cancel(referral=r, actor=u, **d)),
-}
-TRANSITION_OF = {
-    "accept": "accept", "decline": "decline", "return": "return_to_referrer", "cancel": "cancel",
-    "assign": "assign", "open_pool": "open_pool", "claim": "claim",
-}  # fmt: skip
 
-
-def _actions(referral: Referral, user, names) -> dict:
-    """The actions this user may take now, each with an empty form."""
-    found = {}
-    user = user if isinstance(user, ReadOnlyAsker) else ReadOnlyAsker(user)
-    for name in names:
-        method = getattr(referral, TRANSITION_OF[name])
-        # The state first: it costs nothing, where a permission may cost a query.
-        if (
-            can_proceed(method, check_conditions=False)
-            and may_run(method, user)
-            and not refusal_reasons(method)
-        ):
-            found[name] = PARTY_ACTIONS.get(name, (None,))[0]
-    return found
+def _forms(actions, bound: dict | None = None, initial: dict | None = None) -> dict:
+    """An empty form (or None) per action, keyed by the registry's action."""
+    forms = {a: (a.form(initial=(initial or {}).get(a.name)) if a.form else None) for a in actions}
+    for action in actions:
+        if bound and action.name in bound:
+            forms[action] = bound[action.name]
+    return forms
 
 
 def _detail_context(
     request, referral: Referral, bound: dict | None = None, asker: ReadOnlyAsker | None = None
 ) -> dict:
     user = request.user
-    actions = _actions(referral, asker or user, PARTY_ACTIONS)
-    forms = {name: (form_class() if form_class else None) for name, form_class in actions.items()}
-    forms.update(bound or {})
+    actions = REFERRAL_ACTIONS.available(
+        referral, asker or user, REFERRAL_ACTIONS.in_place("detail")
+    )
+    forms = _forms(actions, bound)
     is_referrer = referral.referrer_id == user.pk
     works_on_it = user.is_worker and referral.organization_id == user.organization_id
     return {
@@ -220,11 +200,11 @@ def referral_detail(request, pk: int):
     return render(request, "referrals/detail.html", context)
 
 
-def _perform(request, referral, call, form, redirect_to, rerender):
+def _perform(request, referral, action: str, form, redirect_to, rerender):
     if not form.is_valid():
         return rerender(form)
     try:
-        call(referral, request.user, form.cleaned_data)
+        REFERRAL_ACTIONS.call(action, referral, request.user, form.cleaned_data)
     except PermissionDenied:
         raise
     except TransitionRefused as exc:
@@ -241,16 +221,17 @@ def _perform(request, referral, call, form, redirect_to, rerender):
 @login_required
 def referral_action(request, pk: int, action: str):
     referral = selectors.get_referral_for_user(request.user, pk)
-    if action not in PARTY_ACTIONS:
+    if "detail" not in getattr(REFERRAL_ACTIONS.get(action), "places", ()):
         raise Http404
-    form_class, call = PARTY_ACTIONS[action]
-    form = form_class(request.POST)
+    form = REFERRAL_ACTIONS[action].form(request.POST)
 
     def rerender(bound):
         context = _detail_context(request, referral, {action: bound})
         return render(request, "referrals/detail.html", context, status=400)
 
-    failed = _perform(request, referral, call, form, redirect("referrals:detail", pk=pk), rerender)
+    failed = _perform(
+        request, referral, action, form, redirect("referrals:detail", pk=pk), rerender
+    )
     if failed is not None:
         return failed
     messages.success(request, _("Saved."))
@@ -278,34 +259,17 @@ def triage(request):
     return render(request, "referrals/triage.html", {"referrals": referrals})
 
 
-TRIAGE_ACTIONS = {
-    "assign": (
-        AssignForm, lambda r, u, d: services.referral_assign(referral=r, actor=u, **d)
-    ),
-    "open_pool": (
-        NoteForm, lambda r, u, d: services.referral_open_pool(referral=r, actor=u, **d)
-    ),
-    "return": (QuestionForm, lambda r, u, d: services.referral_return(referral=r, actor=u, **d)),
-    "cancel": (ReasonForm, lambda r, u, d: services.referral_cancel(referral=r, actor=u, **d)),
-}  # fmt: skip
-
-
 def _triage_context(request, referral, bound=None):
     candidates = (
         routing.rank(referral)
         if referral.state in (State.SUBMITTED, State.DECLINED, State.POOLED)
         else []
     )
-    forms = {}
-    for name, (form_class, _call) in TRIAGE_ACTIONS.items():
-        method = getattr(referral, TRANSITION_OF.get(name, name))
-        if may_run(method, request.user) and not refusal_reasons(method):
-            forms[name] = form_class(
-                initial={"organization": candidates[0].organization.pk}
-                if candidates and name == "assign"
-                else None
-            )
-    forms.update(bound or {})
+    actions = REFERRAL_ACTIONS.available(
+        referral, request.user, REFERRAL_ACTIONS.in_place("triage")
+    )
+    initial = {"assign": {"organization": candidates[0].organization.pk}} if candidates else {}
+    forms = _forms(actions, bound, initial)
     return {
         "referral": referral,
         "candidates": candidates,
@@ -328,17 +292,16 @@ def triage_detail(request, pk: int):
 def triage_action(request, pk: int, action: str):
     _coordinator(request)
     referral = selectors.get_referral_for_triage(request.user, pk)
-    if action not in TRIAGE_ACTIONS:
+    if "triage" not in getattr(REFERRAL_ACTIONS.get(action), "places", ()):
         raise Http404
-    form_class, call = TRIAGE_ACTIONS[action]
-    form = form_class(request.POST)
+    form = REFERRAL_ACTIONS[action].form(request.POST)
 
     def rerender(bound):
         context = _triage_context(request, referral, {action: bound})
         return render(request, "referrals/triage_detail.html", context, status=400)
 
     failed = _perform(
-        request, referral, call, form, redirect("referrals:triage_detail", pk=pk), rerender
+        request, referral, action, form, redirect("referrals:triage_detail", pk=pk), rerender
     )
     if failed is not None:
         return failed

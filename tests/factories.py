@@ -21,6 +21,7 @@ from directory.models import (
     User,
 )
 from referrals import services
+from referrals.actions import PATHS, REFERRAL_ACTIONS
 from referrals.models import Referral, State
 
 
@@ -154,21 +155,11 @@ def draft_referral(referrer: User | None = None, consent: Consent | None = None,
     )  # fmt: skip
 
 
-# How each state is reached from a draft, as a list of (service, acting role).
-PATHS = {
-    State.DRAFT: [],
-    State.SUBMITTED: ["submit"],
-    State.POOLED: ["submit", "open_pool"],
-    State.ASSIGNED: ["submit", "assign"],
-    State.ACCEPTED: ["submit", "assign", "accept"],
-    State.SCHEDULED: ["submit", "assign", "accept", "schedule"],
-    State.IN_SERVICE: ["submit", "assign", "accept", "schedule", "start_service"],
-    State.COMPLETED: ["submit", "assign", "accept", "schedule", "start_service", "complete"],
-    State.RETURNED: ["submit", "return"],
-    State.DECLINED: ["submit", "assign", "decline"],
-    State.CANCELLED: ["cancel"],
-    State.WITHDRAWN: ["withdraw"],
-}
+# What people write when an action asks for a reason.
+REASONS = {
+    "return": "Mikä on perheen toive?", "decline": "Ei kapasiteettia",
+    "cancel": "Perhe sai apua muualta", "withdraw": "Perhe perui suostumuksen",
+}  # fmt: skip
 
 
 class Cast:
@@ -188,32 +179,14 @@ class Cast:
         service.challenges.add(self.challenge)
 
     def run(self, referral: Referral, step: str) -> Referral:
-        s = services
-        steps = {
-            "submit": lambda r: s.referral_submit(referral=r, actor=self.referrer),
-            "assign": lambda r: s.referral_assign(
-                referral=r, actor=self.coordinator, organization=self.organization
-            ),
-            "open_pool": lambda r: s.referral_open_pool(referral=r, actor=self.coordinator),
-            "claim": lambda r: s.referral_claim(referral=r, actor=self.handler),
-            "accept": lambda r: s.referral_accept(referral=r, actor=self.handler),
-            "schedule": lambda r: s.referral_schedule(referral=r, actor=self.handler),
-            "start_service": lambda r: s.referral_start_service(referral=r, actor=self.handler),
-            "complete": lambda r: s.referral_complete(referral=r, actor=self.handler),
-            "return": lambda r: s.referral_return(
-                referral=r, actor=self.coordinator, reason="Mikä on perheen toive?"
-            ),
-            "decline": lambda r: s.referral_decline(
-                referral=r, actor=self.handler, reason_code="no_capacity", reason="Ei kapasiteettia"
-            ),
-            "cancel": lambda r: s.referral_cancel(
-                referral=r, actor=self.referrer, reason="Perhe sai apua muualta"
-            ),
-            "withdraw": lambda r: s.referral_withdraw(
-                referral=r, actor=self.referrer, reason="Perhe perui suostumuksen"
-            ),
-        }
-        return steps[step](referral)
+        """Take one action of the registry as the person whose part it is."""
+        actor = {
+            "submit": self.referrer, "cancel": self.referrer, "withdraw": self.referrer,
+            "assign": self.coordinator, "open_pool": self.coordinator, "return": self.coordinator,
+        }.get(step, self.handler)  # fmt: skip
+        data = {"organization": self.organization, "reason_code": "no_capacity",
+                "reason": REASONS.get(step, "")}  # fmt: skip
+        return REFERRAL_ACTIONS.call(step, referral, actor, data)
 
 
 def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral, Cast]:
@@ -221,7 +194,7 @@ def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral,
     referral = draft_referral(
         referrer=cast.referrer, target_group=cast.target_group, challenges=[cast.challenge]
     )
-    for step in PATHS[State(state)]:
+    for step in PATHS[State(state)]:  # the registry's path
         referral = cast.run(referral, step)
     assert referral.state == state
     return referral, cast

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from appointments.services import appointment_book, appointment_cancel, shift_create
+from appointments.services import appointment_book, appointment_cancel_by_family, shift_create
 from consent.models import Consent, Scope
 from directory.models import ReceptionSite
 from perhelinja import pdf
@@ -192,7 +192,7 @@ def test_appointment_letter_names_the_reception_site_in_the_family_language(clie
 
 def test_no_letter_for_a_cancelled_appointment(client):
     appointment, _referral, cast = booked_appointment()
-    appointment_cancel(appointment=appointment, actor=cast.handler, by_family=True)
+    appointment_cancel_by_family(appointment=appointment, actor=cast.handler)
     client.force_login(cast.handler)
     url = reverse("documents:appointment_letter", args=[appointment.pk])
     assert client.get(url).status_code == 404

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import TransitionRefused, may_run, refusal_reasons
+from perhelinja.fsm import TransitionRefused
 
 from .. import services
+from ..actions import APPOINTMENT_ACTIONS
 from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
 from ..models import Shift
 
@@ -134,30 +135,16 @@ def outcome(request, pk: int):
     return render(request, "appointments/outcome.html", {"referral": referral, "form": form})
 
 
-ACTIONS = {
-    "confirm": lambda a, u, d: services.appointment_confirm(appointment=a, actor=u),
-    "attend": lambda a, u, d: services.appointment_attend(appointment=a, actor=u),
-    "no_show": lambda a, u, d: services.appointment_no_show(appointment=a, actor=u),
-    "cancel_by_family": lambda a, u, d: services.appointment_cancel(
-        appointment=a, actor=u, by_family=True, reason=d.get("reason", "")
-    ),
-    "cancel_by_organization": lambda a, u, d: services.appointment_cancel(
-        appointment=a, actor=u, by_family=False, reason=d.get("reason", "")
-    ),
-}
-
-
 @login_required
 def appointment_detail(request, pk: int):
     appointment = services.get_appointment_for_user(request.user, pk)
-    actions = [
-        name for name in ACTIONS
-        if may_run(getattr(appointment, name), request.user)
-        and not refusal_reasons(getattr(appointment, name))
-    ]  # fmt: skip
+    actions = APPOINTMENT_ACTIONS.available(
+        appointment, request.user, APPOINTMENT_ACTIONS.in_place("detail")
+    )
     context = {
         "appointment": appointment,
         "actions": actions,
+        "action_names": {a.name for a in actions},
         "cancel_form": CancelForm(),
         "reschedule_form": BookForm(slots=services.free_slots(appointment.organization))
         if actions
@@ -186,12 +173,12 @@ def appointment_action(request, pk: int, action: str):
             return redirect("appointments:detail", pk=pk)
         messages.success(request, _("The appointment was moved."))
         return redirect("appointments:detail", pk=new.pk)
-    if action not in ACTIONS:
+    if "detail" not in getattr(APPOINTMENT_ACTIONS.get(action), "places", ()):
         raise Http404
     form = CancelForm(request.POST)
     form.is_valid()
     try:
-        ACTIONS[action](appointment, request.user, form.cleaned_data)
+        APPOINTMENT_ACTIONS.call(action, appointment, request.user, form.cleaned_data)
     except TransitionRefused as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -5,7 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from appointments.services import appointment_book, appointment_cancel, shift_cancel, shift_create
+from appointments.services import (
+    appointment_book,
+    appointment_cancel_by_family,
+    shift_cancel,
+    shift_create,
+)
 from appointments.views.calendar import parse_week
 from directory.models import Municipality, ReceptionSite
 from tests.appointments.helpers import accepted_with_shift, tomorrow
@@ -201,7 +206,7 @@ def capacity_case():
     appointment_book(referral=referral, slot=slots_of(reception)[0], actor=cast.handler)
     appointment_book(referral=referral, slot=slots_of(phone)[0], actor=cast.handler)
     cancelled = appointment_book(referral=referral, slot=slots_of(phone)[1], actor=cast.handler)
-    appointment_cancel(appointment=cancelled, actor=cast.handler, by_family=True)
+    appointment_cancel_by_family(appointment=cancelled, actor=cast.handler)
     video = shift_create(
         actor=cast.handler, worker=cast.handler, mode="video", first_day=tomorrow(),
         start_time=datetime.time(17), end_time=datetime.time(19),

@@ -97,7 +97,7 @@ def test_only_the_organizations_workers_book():
         ("attend", {"booked", "confirmed"}),
         ("no_show", {"booked", "confirmed"}),
         ("cancel_by_family", {"booked", "confirmed"}),
-        ("cancel_by_organization", {"booked", "confirmed"}),
+        ("cancel", {"booked", "confirmed"}),
     ],
 )
 @pytest.mark.parametrize(

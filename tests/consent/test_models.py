@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from consent.models import Consent, GiverRole, ImmutableConsentError, Method, Scope
-from consent.services import consent_record, consent_withdraw
+from consent.services import consent_record
+from referrals.services import consent_withdraw
 from referrals.models import ReferralEvent, State
 from tests.factories import (
     ConsentFactory,

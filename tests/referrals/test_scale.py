@@ -28,7 +28,8 @@ from referrals.models import (
     ReferralUserObjectPermission,
     State,
 )
-from referrals.services import ORGANIZATION_PERMS, REFERRER_PERMS
+from referrals.actions import ORGANIZATION_PERMS
+from referrals.services import REFERRER_PERMS
 from tests.databases import postgresql_only
 from tests.factories import UserFactory
 

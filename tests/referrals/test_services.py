@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from consent.services import consent_withdraw
+from referrals.services import consent_withdraw
 from perhelinja.fsm import TransitionRefused
 from referrals import selectors, services
 from referrals.models import Referral, ReferralEvent, State

@@ -38,7 +38,7 @@ from appointments.models import (
     SlotOffer,
 )
 from consent.models import GiverRole, Method, Scope
-from consent.services import consent_record, consent_withdraw
+from consent.services import consent_record
 from directory import demo_data
 from directory.models import (
     Availability,
@@ -58,6 +58,7 @@ from directory.models import (
 )
 from evaluation import demo as evaluation_demo
 from referrals import services as referral_services
+from referrals.actions import PATHS as REFERRAL_PATHS
 from referrals.models import Referral, ReferralEvent, State
 from referrals.timeliness import is_working_day
 
@@ -79,19 +80,14 @@ STATE_CYCLE = [
 # Scheduling, starting and completing go through the appointments, as in real use: booking the
 # first appointment schedules the referral, the first attended one starts its service and the
 # outcome report completes it.
+# The demo walks the registry's paths (referrals/actions.py) as people would: booking the
+# first appointment schedules the referral, the first attended one (and the next booking)
+# starts its service, and more sessions and the outcome report complete it.
+HOW = {"schedule": ("book",), "start_service": ("attend", "book_next"),
+       "complete": ("more_sessions", "report")}  # fmt: skip
 PATHS = {
-    State.DRAFT: [],
-    State.SUBMITTED: ["submit"],
-    State.POOLED: ["submit", "open_pool"],
-    State.ASSIGNED: ["submit", "assign"],
-    State.ACCEPTED: ["submit", "assign", "accept"],
-    State.SCHEDULED: ["submit", "assign", "accept", "book"],
-    State.IN_SERVICE: ["submit", "assign", "accept", "book", "attend", "book_next"],
-    State.COMPLETED: ["submit", "assign", "accept", "book", "attend", "more_sessions", "report"],
-    State.RETURNED: ["submit", "return"],
-    State.DECLINED: ["submit", "assign", "decline"],
-    State.CANCELLED: ["submit", "cancel"],
-    State.WITHDRAWN: ["submit", "assign", "withdraw"],
+    State(state): [how for step in path for how in HOW.get(step, (step,))]
+    for state, path in REFERRAL_PATHS.items()
 }
 # Appointments each referral gets on its way to its state (a completed one draws 2-4).
 SESSIONS = {State.SCHEDULED: 1, State.IN_SERVICE: 3}
@@ -554,10 +550,9 @@ class Command(BaseCommand):
                     cancelled = a.appointment_book(
                         referral=referral, slot=plan.pop(0), actor=referral.handler
                     )
-                    a.appointment_cancel(
+                    a.appointment_cancel_by_family(
                         appointment=cancelled,
                         actor=worker,
-                        by_family=True,
                         reason="Lapsi sairastui, perhe soitti ja perui ajan.",
                     )
                 if plan:
@@ -608,7 +603,7 @@ class Command(BaseCommand):
                     referral=referral, actor=pro, reason="Perhe sai apua muualta."
                 )
             elif step == "withdraw":
-                consent_withdraw(
+                referral_services.consent_withdraw(
                     consent=referral.consent, actor=pro, reason="Perhe perui suostumuksensa."
                 )
         self.backdate(referral.pk, rng)

@@ -180,7 +180,7 @@ def shift_cancel(*, shift: Shift, actor, reason: str) -> Shift:
         locked.slots.update(cancelled=True)
         upcoming = Appointment.objects.filter(slot__shift=locked, state__in=UPCOMING_STATES)
         for appointment in upcoming:
-            _run(appointment, "cancel_for_rebooking", actor=actor, reason=reason,
+            _act(appointment, "cancel_for_rebooking", actor=actor, reason=reason,
                  permission_checked=True)  # fmt: skip
     return locked
 
@@ -255,44 +255,44 @@ def appointment_book(
             )
         enqueue(MESSAGE_TASK, appointment.pk, "booked")
         if confirmed:
-            appointment = _run(appointment, "family_confirm", actor=None, permission_checked=True)
+            appointment = _act(appointment, "family_confirm", actor=None, permission_checked=True)
     return appointment
 
 
-def _run(appointment: Appointment, name: str, **kwargs) -> Appointment:
+def _act(appointment: Appointment, name: str, **kwargs) -> Appointment:
     return lifecycle.run(APPOINTMENT_ACTIONS, appointment, name, **kwargs)[0]
 
 
 def appointment_confirm(*, appointment: Appointment, actor) -> Appointment:
-    return _run(appointment, "confirm", actor=actor)
+    return _act(appointment, "confirm", actor=actor)
 
 
 def appointment_attend(*, appointment: Appointment, actor) -> Appointment:
     """Record attendance; the referral's first attended session starts its service."""
-    return _run(appointment, "attend", actor=actor)
+    return _act(appointment, "attend", actor=actor)
 
 
 def appointment_no_show(*, appointment: Appointment, actor) -> Appointment:
-    return _run(appointment, "no_show", actor=actor)
+    return _act(appointment, "no_show", actor=actor)
 
 
 def appointment_cancel_by_organization(
     *, appointment: Appointment, actor, reason: str = ""
 ) -> Appointment:
-    return _run(appointment, "cancel", actor=actor, reason=reason)
+    return _act(appointment, "cancel", actor=actor, reason=reason)
 
 
 def appointment_cancel_by_family(
     *, appointment: Appointment, actor, reason: str = ""
 ) -> Appointment:
     """Record the family's cancellation (told by phone, for one)."""
-    return _run(appointment, "cancel_by_family", actor=actor, reason=reason)
+    return _act(appointment, "cancel_by_family", actor=actor, reason=reason)
 
 
 def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor) -> Appointment:
     """Move to another slot: the old appointment is cancelled and the new one links to it."""
     with transaction.atomic():
-        old = _run(appointment, "cancel", actor=actor, reason=_("Rescheduled"))
+        old = _act(appointment, "cancel", actor=actor, reason=_("Rescheduled"))
         return appointment_book(referral=old.referral, slot=slot, actor=actor, rescheduled_from=old)
 
 
@@ -361,7 +361,7 @@ def offer_cancel(*, offer: SlotOffer) -> Appointment:
     """The family cancels the time it chose, through the same link."""
     if offer.appointment is None:
         raise TransitionRefused([_("No time has been chosen through this link.")])
-    return _run(offer.appointment, "family_cancel", actor=None, permission_checked=True)
+    return _act(offer.appointment, "family_cancel", actor=None, permission_checked=True)
 
 
 # --- outcome ---------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from directory.models import (
     User,
 )
 
+from .actions import ORGANIZATION_PERMS
 from .models import (
     DeclineReason,
     Referral,
@@ -70,7 +71,6 @@ from .models import (
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
 )
-from .actions import ORGANIZATION_PERMS
 from .services import REFERRER_PERMS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -131,18 +131,18 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _run(referral: Referral, name: str, **kwargs) -> Referral:
+def _act(referral: Referral, name: str, **kwargs) -> Referral:
     return lifecycle.run(REFERRAL_ACTIONS, referral, name, **kwargs)[0]
 
 
 def referral_submit(*, referral: Referral, actor) -> Referral:
     """Submit; with REFERRAL_AUTO_ASSIGN a single clear match is assigned at once."""
     with transaction.atomic():
-        referral = _run(referral, "submit", actor=actor)
+        referral = _act(referral, "submit", actor=actor)
         if settings.REFERRAL_AUTO_ASSIGN:
             match = routing.clear_match(routing.rank(referral))
             if match is not None:
-                referral = _run(
+                referral = _act(
                     referral, "assign", actor=None, permission_checked=True,
                     reason=AUTO_ASSIGN_NOTE, args=(match.organization,),
                 )  # fmt: skip
@@ -155,21 +155,21 @@ def referral_assign(
     """Route to `organization`: its workers' group gets the object permissions."""
     if not organization.is_active:
         raise ValidationError({"organization": _("This organization is not active.")})
-    return _run(referral, "assign", actor=actor, reason=reason, args=(organization,))
+    return _act(referral, "assign", actor=actor, reason=reason, args=(organization,))
 
 
 def referral_open_pool(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Let every organization whose services match claim the referral; the first one gets it."""
-    return _run(referral, "open_pool", actor=actor, reason=reason)
+    return _act(referral, "open_pool", actor=actor, reason=reason)
 
 
 def referral_claim(*, referral: Referral, actor) -> Referral:
     """A worker claims a pooled referral for their organization; exactly one claim wins."""
-    return _run(referral, "claim", actor=actor, args=(actor.organization,))
+    return _act(referral, "claim", actor=actor, args=(actor.organization,))
 
 
 def referral_accept(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "accept", actor=actor, reason=reason, args=(actor,))
+    return _act(referral, "accept", actor=actor, reason=reason, args=(actor,))
 
 
 def referral_decline(
@@ -181,30 +181,30 @@ def referral_decline(
     reason = (reason or "").strip()
     if reason_code == DeclineReason.OTHER:
         reason = _require_reason(reason)
-    return _run(referral, "decline", actor=actor, reason=reason, reason_code=reason_code)
+    return _act(referral, "decline", actor=actor, reason=reason, reason_code=reason_code)
 
 
 def referral_return(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Send back to the referrer with a question; the reason is the question."""
-    return _run(referral, "return", actor=actor, reason=_require_reason(reason))
+    return _act(referral, "return", actor=actor, reason=_require_reason(reason))
 
 
 def referral_schedule(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "schedule", actor=actor, reason=reason)
+    return _act(referral, "schedule", actor=actor, reason=reason)
 
 
 def referral_start_service(*, referral: Referral, actor, reason: str = "") -> Referral:
-    return _run(referral, "start_service", actor=actor, reason=reason)
+    return _act(referral, "start_service", actor=actor, reason=reason)
 
 
 def referral_complete(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Complete; the family is asked for feedback if its consent allows contact."""
-    return _run(referral, "complete", actor=actor, reason=reason)
+    return _act(referral, "complete", actor=actor, reason=reason)
 
 
 def referral_cancel(*, referral: Referral, actor, reason: str = "") -> Referral:
     """Cancel for good: sharing ends and the family's booked times are cancelled."""
-    return _run(referral, "cancel", actor=actor, reason=_require_reason(reason))
+    return _act(referral, "cancel", actor=actor, reason=_require_reason(reason))
 
 
 def referral_withdraw(*, referral: Referral, actor, reason: str = "") -> Referral:
@@ -214,7 +214,7 @@ def referral_withdraw(*, referral: Referral, actor, reason: str = "") -> Referra
     check_can_proceed(referral.withdraw)
     reason = _require_reason(reason)
     if referral.consent_id is None or referral.consent.is_withdrawn:
-        return _run(referral, "withdraw", actor=actor, reason=reason)
+        return _act(referral, "withdraw", actor=actor, reason=reason)
     consent_withdraw(consent=referral.consent, actor=actor, reason=reason, permission_checked=True)
     return Referral.objects.get(pk=referral.pk)
 
@@ -259,7 +259,7 @@ def _end_referrals_of(consent: Consent, *, actor, reason: str) -> int:
     ended = 0
     for referral in consent.referrals.select_related("organization"):
         if referral.state in WITHDRAWABLE_STATES:
-            _run(referral, "withdraw", actor=actor, reason=reason, permission_checked=True)
+            _act(referral, "withdraw", actor=actor, reason=reason, permission_checked=True)
             ended += 1
         else:  # completed or cancelled: nothing to end, but nobody else reads it any more
             revoke_organization(referral.organization, referral)
@@ -285,7 +285,7 @@ def referral_onward(*, source: Referral, organization: Organization, actor) -> R
     for perm in REFERRER_PERMS:
         assign_perm(f"referrals.{perm}", source.referrer, onward)
     note = _("Onward from referral #%(pk)s") % {"pk": source.pk}
-    onward = _run(onward, "submit", actor=actor, reason=note, permission_checked=True)
-    return _run(
+    onward = _act(onward, "submit", actor=actor, reason=note, permission_checked=True)
+    return _act(
         onward, "assign", actor=actor, reason=note, args=(organization,), permission_checked=True
     )

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from consent.models import Consent, GiverRole, ImmutableConsentError, Method, Scope
 from consent.services import consent_record
-from referrals.services import consent_withdraw
 from referrals.models import ReferralEvent, State
+from referrals.services import consent_withdraw
 from tests.factories import (
     ConsentFactory,
     ProfessionalFactory,

@@ -113,7 +113,7 @@ class Month:
         self.b.preferred_modes.set(["phone", "video"])
 
         self.c = self.accepted(self.cast)
-        cancel = lambda appointment, actor: appointment_services.appointment_cancel_by_organization(  # noqa: E731, E501
+        cancel = lambda appointment, actor: appointment_services.appointment_cancel_by_organization(  # noqa: E731
             appointment=appointment, actor=actor, reason="Sairastuminen"
         )
         self.book(self.c, at(3, 9), cancel)

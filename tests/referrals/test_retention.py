@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from appointments import services as appointment_services
 from appointments.models import NextStep, OutcomeReport
-from referrals.services import consent_withdraw
 from referrals import services
 from referrals.models import Referral, ReferralEvent, State
 from referrals.retention import erase_referral
+from referrals.services import consent_withdraw
 from referrals.tasks import erase_expired_personal_data
 from tests.factories import Cast, ConsentFactory, draft_referral, referral_in_state
 from tests.two_factor import login

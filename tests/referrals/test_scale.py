@@ -19,6 +19,7 @@ from appointments.models import ACTIVE_STATES, Appointment, AppointmentEvent, Ou
 from consent.models import Consent
 from directory.models import User
 from referrals import scale, selectors
+from referrals.actions import ORGANIZATION_PERMS
 from referrals.models import (
     ROUTED_STATES,
     TERMINAL_STATES,
@@ -28,7 +29,6 @@ from referrals.models import (
     ReferralUserObjectPermission,
     State,
 )
-from referrals.actions import ORGANIZATION_PERMS
 from referrals.services import REFERRER_PERMS
 from tests.databases import postgresql_only
 from tests.factories import UserFactory

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from referrals.services import consent_withdraw
 from perhelinja.fsm import TransitionRefused
 from referrals import selectors, services
 from referrals.models import Referral, ReferralEvent, State
+from referrals.services import consent_withdraw
 from tests.factories import (
     Cast,
     ChallengeFactory,

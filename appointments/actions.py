@@ -113,8 +113,9 @@ def end_appointments(change: Change) -> None:
     )
     for appointment in upcoming:
         run(
-            APPOINTMENT_ACTIONS, appointment, name, actor=change.actor, reason=change.reason,
-            permission_checked=True,
+            # The referral's end, not its reason (a withdrawal's reason is the family's own).
+            APPOINTMENT_ACTIONS, appointment, name, actor=change.actor,
+            reason=str(change.action.title), permission_checked=True,
         )  # fmt: skip
     SlotOffer.objects.filter(
         referral=referral, appointment__isnull=True, expires_at__gt=timezone.now()

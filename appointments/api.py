@@ -18,11 +18,12 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from consent.models import Consent, Scope
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from directory.models import User as UserModel
 from perhelinja.filters import UTCDateTimeFilter
 from referrals.audit import record_accesses
-from referrals.models import AccessRecord
+from referrals.models import SHARED_STATES, AccessRecord
 
 from . import services
 from .actions import APPOINTMENT_ACTIONS
@@ -283,7 +284,7 @@ class AppointmentViewSet(
             "-starts_at", "-pk"
         )
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, format=None):  # format: the .json suffix routes
         appointment = services.get_appointment_for_user(request.user, pk)
         return Response(AppointmentDetailSerializer(appointment, context={"request": request}).data)
 
@@ -376,7 +377,12 @@ class OutcomeViewSet(
 
     def organization_rows(self, organization_id):
         return (
-            OutcomeReport.objects.filter(referral__organization_id=organization_id)
+            # Only while the referral shares the family's data with the organization.
+            OutcomeReport.objects.filter(
+                referral__organization_id=organization_id,
+                referral__state__in=SHARED_STATES,
+                referral__consent__in=Consent.objects.valid_for(Scope.SHARE_REFERRAL),
+            )
             .prefetch_related("themes")
             .order_by("-created_at", "-pk")
         )

@@ -33,6 +33,8 @@ def _last_covered_moment(consent) -> datetime.datetime | None:
     end = min(filter(None, (consent.withdrawn_at, consent.valid_until)))
     now = timezone.now()
     return now if now < end else end - datetime.timedelta(microseconds=1)
+
+
 FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 

@@ -93,7 +93,7 @@ class ConsentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         consent = consent_record(actor=request.user, **body.validated_data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, format=None):  # format: the .json suffix routes
         consent = get_consent_for_user(request.user, pk)
         personal = may_read_personal(consent, request.user)
         family = consent.referrals.all()

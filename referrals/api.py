@@ -119,7 +119,6 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-
     # What stays visible once sharing ends (number, state, dates, routing facts): every other
     # field of the family goes blank for an organization that no longer holds the referral.
     PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email", "language_other",
@@ -305,7 +304,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         record_accesses(request, shown, AccessRecord.Channel.API)
         return self.get_paginated_response(data)
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, format=None):  # format: the .json suffix routes
         referral = selectors.get_referral_for_user(request.user, pk)
         record_access(request, referral, AccessRecord.Channel.API)
         return Response(ReferralDetailSerializer(referral, context={"request": request}).data)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from perhelinja.lifecycle import DANGER, PRIMARY, Action, Change, Effect, Registry, run
 from perhelinja.outbox import enqueue
 from referrals.actions import END_APPOINTMENTS
+from referrals.models import Referral
 from referrals.models import State as ReferralState
 from referrals.services import referral_start_service
 
@@ -26,8 +27,9 @@ def _message(kind: str) -> Effect:
 
 
 def _start_referral_service(change: Change) -> None:
-    """The referral's first attended session starts its service."""
-    referral = change.obj.referral
+    """The referral's first attended session starts its service. Its row is locked before its
+    state is read: two sessions recorded at once start the service once, neither is refused."""
+    referral = Referral.objects.select_for_update().get(pk=change.obj.referral_id)
     if referral.state == ReferralState.SCHEDULED:
         referral_start_service(referral=referral, actor=change.actor)
 

@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from consent.models import Consent
 from directory.models import Role
 
 from .actions import REFERRAL_ACTIONS
+from .services import consent_expire
 
 
 def _users():
@@ -82,10 +84,6 @@ def notify_referral_event(event_id: int) -> int:
 def end_expired_consents() -> int:
     """End the referrals under consents whose validity ended, as a withdrawal would; returns
     how many referrals ended. Each consent is handled once, however often this runs."""
-    from consent.models import Consent
-
-    from .services import consent_expire
-
     expired = Consent.objects.filter(
         valid_until__lte=timezone.now(), withdrawn_at__isnull=True, expiry_notified_at__isnull=True
     )

@@ -132,3 +132,27 @@ def test_thirty_parallel_api_bookings_of_one_slot_give_one_201_and_twenty_nine_4
     results = race([lambda pk=r.pk: book(pk) for r in referrals])
     assert sorted(results) == [201] + [409] * 29, results
     assert Appointment.objects.filter(slot=slot).count() == 1
+
+
+def test_two_sessions_recorded_at_once_start_the_service_once_and_both_count():
+    """Attending the first two sessions of a scheduled referral at the same moment: both are
+    recorded and the referral starts its service once (the effect locks the referral before
+    it reads its state)."""
+    for _round in range(3):
+        referral, cast, shift = accepted_with_shift()
+        first, second = shift.slots.order_by("starts_at")[:2]
+        appointments = [
+            services.appointment_book(referral=referral, slot=slot, actor=cast.handler)
+            for slot in (first, second)
+        ]
+        results = race(
+            [
+                lambda a=a: services.appointment_attend(
+                    appointment=Appointment.objects.get(pk=a.pk), actor=cast.handler
+                )
+                for a in appointments
+            ]
+        )
+        assert all(isinstance(r, Appointment) for r in results), results
+        assert Referral.objects.get(pk=referral.pk).state == State.IN_SERVICE
+        assert referral.events.filter(transition="start_service").count() == 1

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from consent.models import Consent
 from directory.models import Role
+from perhelinja.outbox import enqueue
 
 from .actions import REFERRAL_ACTIONS
 from .services import consent_expire
@@ -92,35 +93,44 @@ def end_expired_consents() -> int:
 
 @shared_task
 def sweep_timeliness() -> int:
-    """Flag referrals that wait too long; each flag notifies once, however often this runs."""
+    """Flag referrals that wait too long; each flag is told once, however often this runs.
+    Returns how many flags were raised."""
     from .timeliness import overdue
 
-    sent = 0
-    for referral, kind, organization in overdue(timezone.now()):
-        sent += _flag(referral, kind, organization)
-    return sent
+    return sum(_flag(*found) for found in overdue(timezone.now()))
 
 
 def _flag(referral, kind, organization) -> int:
-    from .models import Notification, TimelinessFlag
+    """The flag and its message are written together: a broker outage delays the message."""
+    from .models import TimelinessFlag
 
     try:
         with transaction.atomic():
-            TimelinessFlag.objects.create(
+            flag = TimelinessFlag.objects.create(
                 referral=referral, kind=kind, state_changed_at=referral.state_changed_at,
                 organization=organization,
             )  # fmt: skip
+            enqueue(notify_timeliness_flag, flag.pk)
     except IntegrityError:
         return 0  # flagged by an earlier run
-    if kind == TimelinessFlag.Kind.NOT_ACCEPTED_REMINDER:
-        users = _users().filter(organization=organization, groups__name=Role.WORKER)
+    return 1
+
+
+@shared_task(acks_late=True)
+def notify_timeliness_flag(flag_id: int) -> int:
+    """Remind the organization's workers, or escalate to the coordinators; returns emails sent."""
+    from .models import Notification, TimelinessFlag
+
+    flag = TimelinessFlag.objects.get(pk=flag_id)
+    if flag.kind == TimelinessFlag.Kind.NOT_ACCEPTED_REMINDER:
+        users = _users().filter(organization=flag.organization_id, groups__name=Role.WORKER)
         notification_kind = Notification.Kind.REMINDER
     else:
         users = _users().filter(groups__name=Role.COORDINATOR)
         notification_kind = Notification.Kind.ESCALATION
     return deliver(
-        list(users), referral_id=referral.pk, kind=notification_kind,
-        template=f"timeliness_{kind}",
+        list(users), referral_id=flag.referral_id, kind=notification_kind,
+        template=f"timeliness_{flag.kind}",
     )  # fmt: skip
 
 

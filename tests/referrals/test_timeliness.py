@@ -55,14 +55,17 @@ def test_submitted_referral_not_routed_escalates_after_two_working_days():
 
 
 @pytest.mark.django_db
-def test_the_sweep_notifies_once_however_often_it_runs(settings, monkeypatch):
+def test_the_sweep_notifies_once_however_often_it_runs(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
     referral, cast = _waiting(
         State.ASSIGNED, datetime.datetime.now(HKI) - datetime.timedelta(days=30)
     )
     colleague = WorkerFactory(organization=cast.organization)
     mail.outbox.clear()
-    first = sweep_timeliness()
-    second = sweep_timeliness()
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers on commit
+        first = sweep_timeliness()
+        second = sweep_timeliness()
     assert first > 0 and second == 0
     assert TimelinessFlag.objects.filter(referral=referral).count() == 2
     reminders = Notification.objects.filter(referral=referral, kind="reminder")
@@ -84,3 +87,31 @@ def test_a_referral_assigned_again_can_be_flagged_again():
     )
     sweep_timeliness()
     assert TimelinessFlag.objects.filter(referral=referral).count() == 4
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_the_flags_message_waits_in_the_outbox(
+    django_capture_on_commit_callbacks,
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from perhelinja import outbox
+    from perhelinja.models import OutboxMessage
+
+    referral, _cast = _waiting(
+        State.ASSIGNED, datetime.datetime.now(HKI) - datetime.timedelta(days=30)
+    )
+    before = list(OutboxMessage.objects.values_list("pk", flat=True))  # the set-up's own
+    down = mock.patch.object(
+        outbox.deliver_outbox_message, "apply_async", side_effect=OperationalError("down")
+    )
+    with down, django_capture_on_commit_callbacks(execute=True):
+        assert sweep_timeliness() == 2
+    assert not Notification.objects.filter(referral=referral).exists()
+    waiting = OutboxMessage.objects.filter(sent_at__isnull=True).exclude(pk__in=before)
+    assert {m.task for m in waiting} == {"referrals.tasks.notify_timeliness_flag"}
+    assert sorted(m.args[0] for m in waiting) == sorted(
+        TimelinessFlag.objects.filter(referral=referral).values_list("pk", flat=True)
+    )

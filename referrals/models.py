@@ -171,6 +171,14 @@ def consent_allows_sharing(referral: Referral) -> bool:
     return referral.consent is not None and referral.consent.is_valid_for(Scope.SHARE_REFERRAL)
 
 
+ERASED = _("The family's details in this referral have been erased; make a new referral.")
+
+
+@condition(ERASED)
+def is_not_erased(referral: Referral) -> bool:
+    return referral.erased_at is None
+
+
 MISSING_CONTENT = _(
     "Fill in the contact person, a phone number or email, the target group, "
     "at least one challenge and a description."
@@ -361,7 +369,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         source=[State.DRAFT, State.RETURNED],
         target=State.SUBMITTED,
         permission=is_referrer,
-        conditions=[is_complete, consent_allows_sharing],
+        conditions=[is_not_erased, is_complete, consent_allows_sharing],
     )
     def submit(self) -> None:
         self.submitted_at = timezone.now()
@@ -372,7 +380,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         source=[State.SUBMITTED, State.DECLINED, State.POOLED],
         target=State.ASSIGNED,
         permission=is_coordinator,
-        conditions=[consent_allows_sharing],
+        conditions=[is_not_erased, consent_allows_sharing],
     )
     def assign(self, organization: Organization) -> None:
         self.organization = organization
@@ -383,7 +391,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         source=[State.SUBMITTED, State.DECLINED],
         target=State.POOLED,
         permission=is_coordinator,
-        conditions=[consent_allows_sharing],
+        conditions=[is_not_erased, consent_allows_sharing],
     )
     def open_pool(self) -> None:
         """Matching organizations see the routing summary; the first to claim gets it."""
@@ -393,7 +401,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         source=State.POOLED,
         target=State.ASSIGNED,
         permission=may_claim,
-        conditions=[consent_allows_sharing],
+        conditions=[is_not_erased, consent_allows_sharing],
     )
     def claim(self, organization: Organization) -> None:
         self.organization = organization
@@ -404,7 +412,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         source=State.ASSIGNED,
         target=State.ACCEPTED,
         permission=is_handler,
-        conditions=[consent_allows_sharing],
+        conditions=[is_not_erased, consent_allows_sharing],
     )
     def accept(self, worker) -> None:
         self.handler = worker

@@ -27,6 +27,7 @@ from perhelinja.fsm import check_can_proceed, check_permission
 from . import routing
 from .actions import REFERRAL_ACTIONS, revoke_organization
 from .models import (
+    ERASED,
     WITHDRAWABLE_STATES,
     DeclineReason,
     Referral,
@@ -117,6 +118,8 @@ def referral_update(
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.state not in EDITABLE_STATES:
             raise ValidationError(_("Only drafts and returned referrals can be edited."))
+        if locked.erased_at is not None:
+            raise ValidationError(str(ERASED))
         _apply_content(
             locked, data, challenges=challenges, modes=modes,
             children_birth_years=children_birth_years,

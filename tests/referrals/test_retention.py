@@ -2,12 +2,14 @@ import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments import services as appointment_services
 from appointments.models import NextStep, OutcomeReport
+from perhelinja.fsm import TransitionRefused
 from referrals import services
 from referrals.models import Referral, ReferralEvent, State
 from referrals.retention import erase_referral
@@ -255,3 +257,27 @@ def test_the_triage_queue_and_the_referrers_list_show_erased_abandoned_referrals
     assert f"#{declined.pk}<" in page and f"#{draft.pk}<" in page
     for referral in (declined, draft):
         assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+
+
+def test_an_erased_referral_is_not_filled_in_sent_or_routed_again():
+    """What is typed after erasure would never be erased: an erased draft stays erased, an
+    erased declined referral is not routed to anyone."""
+    cast = Cast()
+    draft, _ = referral_in_state(State.DRAFT, cast)
+    declined, _ = referral_in_state(State.DECLINED, cast)
+    idle(draft, 91)
+    idle(declined, 91)
+    assert erase_expired_personal_data() == 2
+    draft.refresh_from_db()
+    declined.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.referral_update(referral=draft, actor=cast.referrer, contact_name="Uusi Nimi")
+    with pytest.raises(TransitionRefused, match="erased"):
+        services.referral_submit(referral=draft, actor=cast.referrer)
+    with pytest.raises(TransitionRefused, match="erased"):
+        services.referral_assign(
+            referral=declined, actor=cast.coordinator, organization=cast.organization
+        )
+    with pytest.raises(TransitionRefused, match="erased"):
+        services.referral_open_pool(referral=declined, actor=cast.coordinator)
+    services.referral_cancel(referral=declined, actor=cast.coordinator, reason="Hylätty")

@@ -147,8 +147,8 @@ def test_two_sessions_recorded_at_once_start_the_service_once_and_both_count():
         ]
         results = race(
             [
-                lambda a=a: services.appointment_attend(
-                    appointment=Appointment.objects.get(pk=a.pk), actor=cast.handler
+                lambda a=a, worker=cast.handler: services.appointment_attend(
+                    appointment=Appointment.objects.get(pk=a.pk), actor=worker
                 )
                 for a in appointments
             ]

@@ -10,14 +10,19 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from referrals.models import Referral
+from referrals.models import Referral, may_read_family
 
 from .models import Consent
 from .services import may_withdraw
 
-# Withdrawing, reading and recording the read all look at the family's referrals: their
-# keys once, not their (encrypted) contents.
-_FAMILY = Prefetch("referrals", queryset=Referral.objects.only("pk", "consent_id").order_by("pk"))
+# Withdrawing, reading and recording the read all look at the family's referrals: what the
+# access rule needs of them once, not their (encrypted) contents.
+_FAMILY = Prefetch(
+    "referrals",
+    queryset=Referral.objects.only(
+        "pk", "consent_id", "state", "organization_id", "referrer_id"
+    ).order_by("pk"),
+)
 
 
 def get_consent_for_user(user, pk) -> Consent:
@@ -32,10 +37,10 @@ def get_consent_for_user(user, pk) -> Consent:
 
 def may_read_personal(consent: Consent, user) -> bool:
     """The giver's name and the withdrawal reason are the family's data: for the recorder and
-    those who may read a referral made under the consent. A coordinator, who only routes,
-    records a withdrawal without them (issue 15)."""
+    those who may read a referral made under the consent (`may_read_family`). A coordinator,
+    who only routes, records a withdrawal without them."""
     if not user.is_active:
         return False
     if consent.recorded_by_id == user.pk:
         return True
-    return any(user.has_perm("referrals.view_referral", r) for r in consent.referrals.all())
+    return any(may_read_family(r, user) for r in consent.referrals.all())

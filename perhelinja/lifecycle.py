@@ -109,8 +109,10 @@ class Registry:
     def __iter__(self) -> Iterator[Action]:
         return iter(self.actions.values())
 
-    def get(self, name: str) -> Action | None:
-        return self.actions.get(name)
+    def get(self, name: str, *, place: str = "") -> Action | None:
+        """The action called `name` (offered on `place`, when given), or None."""
+        action = self.actions.get(name)
+        return action if action is not None and (not place or place in action.places) else None
 
     def call(self, name: str, obj: Any, actor: Any, data: dict[str, Any]) -> Any:
         """Run the action's service with what a form or an API body gave."""

@@ -157,12 +157,13 @@ def referral_review(request, pk: int):
 
 
 def _forms(actions, bound: dict | None = None, initial: dict | None = None) -> dict:
-    """An empty form (or None) per action, keyed by the registry's action."""
-    forms = {a: (a.form(initial=(initial or {}).get(a.name)) if a.form else None) for a in actions}
-    for action in actions:
-        if bound and action.name in bound:
-            forms[action] = bound[action.name]
-    return forms
+    """Each action's form (None when it asks nothing): the one bound to what was sent, else
+    an empty one."""
+    bound, initial = bound or {}, initial or {}
+    return {
+        a: bound.get(a.name) or (a.form(initial=initial.get(a.name)) if a.form else None)
+        for a in actions
+    }
 
 
 def _detail_context(
@@ -221,9 +222,10 @@ def _perform(request, referral, action: str, form, redirect_to, rerender):
 @login_required
 def referral_action(request, pk: int, action: str):
     referral = selectors.get_referral_for_user(request.user, pk)
-    if "detail" not in getattr(REFERRAL_ACTIONS.get(action), "places", ()):
+    offered = REFERRAL_ACTIONS.get(action, place="detail")
+    if offered is None:
         raise Http404
-    form = REFERRAL_ACTIONS[action].form(request.POST)
+    form = offered.form(request.POST)
 
     def rerender(bound):
         context = _detail_context(request, referral, {action: bound})
@@ -292,9 +294,10 @@ def triage_detail(request, pk: int):
 def triage_action(request, pk: int, action: str):
     _coordinator(request)
     referral = selectors.get_referral_for_triage(request.user, pk)
-    if "triage" not in getattr(REFERRAL_ACTIONS.get(action), "places", ()):
+    offered = REFERRAL_ACTIONS.get(action, place="triage")
+    if offered is None:
         raise Http404
-    form = REFERRAL_ACTIONS[action].form(request.POST)
+    form = offered.form(request.POST)
 
     def rerender(bound):
         context = _triage_context(request, referral, {action: bound})

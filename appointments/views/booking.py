@@ -173,7 +173,7 @@ def appointment_action(request, pk: int, action: str):
             return redirect("appointments:detail", pk=pk)
         messages.success(request, _("The appointment was moved."))
         return redirect("appointments:detail", pk=new.pk)
-    if "detail" not in getattr(APPOINTMENT_ACTIONS.get(action), "places", ()):
+    if APPOINTMENT_ACTIONS.get(action, place="detail") is None:
         raise Http404
     form = CancelForm(request.POST)
     form.is_valid()

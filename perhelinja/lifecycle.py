@@ -64,7 +64,7 @@ class Effect:
 class Action:
     """One thing a person (or the system) may do to an object in a state."""
 
-    name: str  # in URLs, the API and the audit rows' `transition` column
+    name: str  # in URLs and the API; the audit rows keep the `transition`
     transition: str  # the model's django-fsm method
     title: Any  # a heading, translated lazily
     button: Any = ""  # the button's text
@@ -78,7 +78,6 @@ class Action:
     audience: frozenset[str] = frozenset()  # who is told, see the domain's recipients()
     effects: tuple[Effect, ...] = ()
     places: frozenset[str] = frozenset()  # the pages that offer it ("detail", "triage", ...)
-    ends_sharing: bool = False  # the organization's access to the family's data ends
     via_link: bool = False  # done by the family through its signed link, not a signed-in actor
 
 
@@ -102,9 +101,6 @@ class Registry:
 
     def __getitem__(self, name: str) -> Action:
         return self.actions[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.actions
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self.actions.values())

@@ -3,7 +3,7 @@ scale data read this registry (see `perhelinja.lifecycle`).
 
 Access follows the referral: the organization holding it (assigned, accepted, scheduled, in
 service, completed) reads the family's data while the consent covers sharing; the actions
-marked `ends_sharing` take that access away and end what the organization had planned with
+with `END_SHARING` take that access away and end what the organization had planned with
 the family (`END_APPOINTMENTS`, implemented by the appointments app).
 """
 
@@ -193,7 +193,7 @@ REFERRAL_ACTIONS.add(
         ),
         service="referrals.services.referral_cancel", places=frozenset({"detail", "triage"}),
         audience=frozenset({"organization", "referrer", "coordinators"}),
-        effects=(END_SHARING, END_APPOINTMENTS), ends_sharing=True,
+        effects=(END_SHARING, END_APPOINTMENTS),
     ),
     Action(
         name="withdraw", transition="withdraw", title=_("The family withdrew its consent"),
@@ -205,6 +205,6 @@ REFERRAL_ACTIONS.add(
         ),
         service="referrals.services.referral_withdraw", places=frozenset({"detail"}),
         audience=frozenset({"organization", "referrer"}),
-        effects=(END_SHARING, END_APPOINTMENTS), ends_sharing=True,
+        effects=(END_SHARING, END_APPOINTMENTS),
     ),
 )  # fmt: skip

@@ -47,7 +47,7 @@ def situation(name: str):
     """A referral where `name` may run; for the actions that end sharing, a scheduled one with
     a booked time, so that their effect on appointments shows."""
     action = REFERRAL_ACTIONS[name]
-    if action.ends_sharing:
+    if END_SHARING in action.effects:
         referral, cast, shift = accepted_with_shift()
         appointment_book(referral=referral, slot=shift.slots.first(), actor=cast.handler)
         return Referral.objects.get(pk=referral.pk), cast

@@ -3,15 +3,18 @@ appointments over ten years, written in bulk (COPY on PostgreSQL).
 
 At scale 1.0 it writes about 300 municipalities, 1,000 organizations, 20,000 professionals,
 5,000 workers, 1,000,000 referrals and 5,000,000 appointments. Every row is what the services
-would have left behind: each referral's audit events replay its state from a draft through
-legal transitions, the object permissions are those `referral_create` and `_grant` give (the
-referrer's `REFERRER_PERMS`; `ORGANIZATION_PERMS` for the group of the organization that holds
-it), appointments sit on the slots of their worker's weekly shifts and never overlap, and
-personal data of referrals closed past the retention period is erased.
+would have left behind: each referral's audit events follow the registry's path to its state
+(`referrals.actions.PATHS`; each action's model transition, from the model's own transitions),
+the object permissions are those `referral_create` and the actions' effects along that path
+leave (the referrer's `REFERRER_PERMS`; `ORGANIZATION_PERMS` for the group of the organization
+holding it while no later effect took them away), appointments sit on the slots of their
+worker's weekly shifts and never overlap, and personal data of referrals closed past the
+retention period is erased.
 
-A referral's whole life is drawn first (created, submitted, routed, accepted, sessions,
-outcome); what happens after "now" is cut off, so recent referrals are naturally open in every
-state and old ones are closed. The data is fictional and the same for the same seed.
+A referral's whole life is drawn first (its eventual state, then a wait before each action of
+that state's path; sessions realise scheduling, the start of service and completion); what
+happens after "now" is cut off, so recent referrals are naturally open in every state on the
+way and old ones are closed. The data is fictional and the same for the same seed.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ import queue
 import random
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 
@@ -62,14 +69,25 @@ from directory.models import (
     User,
 )
 
-from .actions import ORGANIZATION_PERMS
+from .actions import (
+    CLOSE_POOL,
+    END_SHARING,
+    GRANT_ACCESS,
+    OPEN_POOL,
+    ORGANIZATION_PERMS,
+    PATHS,
+    REFERRAL_ACTIONS,
+    REVOKE_ACCESS,
+)
 from .models import (
+    TERMINAL_STATES,
     DeclineReason,
     Referral,
     ReferralChild,
     ReferralEvent,
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
+    State,
 )
 from .services import REFERRER_PERMS
 
@@ -96,16 +114,19 @@ MINIMUM = {
 }
 RETENTION_DAYS = 730
 WITHDRAWN_RETENTION_DAYS = 30
-# A referral's eventual fate; what happens after now is cut off.
+# A referral's eventual state (its life walks that state's registry path), the range of its
+# sessions when the path goes through appointments, and the weight; what happens after now is
+# cut off, so recent referrals stop anywhere on their path. A few stay in the pool, about as
+# many as are open there at any time.
 FATES = [
-    ("completed", 70),
-    ("completed_without_sessions", 3),
-    ("cancelled", 12),
-    ("withdrawn", 5),
-    ("returned", 2),
-    ("declined", 1),
-    ("draft", 2),
-    ("long_service", 5),
+    ("completed", (1, 10), 73),
+    ("completed", (12, 30), 5),  # long service
+    ("cancelled", None, 12),
+    ("withdrawn", None, 5),
+    ("returned", None, 2),
+    ("declined", None, 1),
+    ("draft", None, 2),
+    ("pooled", None, 0.03),
 ]
 LANGUAGES = [("fi", 86), ("sv", 6), ("en", 4), ("other", 4)]
 OTHER_LANGUAGES = ["arabia", "somali", "venäjä", "ukraina", "dari", "viro"]
@@ -1130,9 +1151,113 @@ DECLINE_VALUES = tuple(DeclineReason.values)
 SERVICE_GIVEN_VALUES = tuple(ServiceGiven.values)
 
 
+# --- the registry's paths, as the rows realise them ------------------------------------------
+
+
+class Step(NamedTuple):
+    """One action of a registry path (`PATHS`), as the rows record it."""
+
+    action: str  # the registry's name: how the generator realises it (`HOW`)
+    transition: str  # the model's django-fsm method: the audit rows' `transition`
+    source: str
+    target: str
+    # The transitions whose action grants access name the organization (assign, claim), those
+    # whose action revokes it name none (decline, return); ending the sharing keeps the name.
+    routes: bool  # GRANT_ACCESS: the referral names the organization it goes to
+    releases: bool  # REVOKE_ACCESS: the organization that held it lets go (none is named)
+    holds: bool  # afterwards the named organization's group holds ORGANIZATION_PERMS
+    opens_pool: bool  # OPEN_POOL: the matching organizations may claim it
+    pooled: bool  # afterwards the pool is open (its rows exist)
+    coded: bool  # the action records a reason code
+
+
+class How(NamedTuple):
+    """How the generator realises an action: who takes it and when."""
+
+    actor: str  # "referrer", "coordinator", "either" of them, or "worker" (of its organization)
+    wait: Callable[[random.Random], int] | None  # seconds after the step before; None: sessions
+    reason: str = ""  # with a reason code, only for the code "other"
+    handles: bool = False  # the worker becomes the referral's handler (the model's accept)
+
+
+def _hours(lo: float, hi: float) -> Callable[[random.Random], int]:
+    return lambda rnd: int(rnd.uniform(lo, hi) * HOUR)
+
+
+def _routing_wait(rnd: random.Random) -> int:
+    return int(rnd.expovariate(1 / (30 * HOUR))) + HOUR
+
+
+# Each registry action the paths take, as people would: who and how long after the step before.
+# Sessions realise three: booking the first schedules the referral, attending it starts its
+# service, and the outcome report some days after the last completes it (`_sessions`).
+SESSION_STEPS = ("schedule", "start_service")
+HOW = {
+    "submit": How("referrer", lambda rnd: int(min(rnd.expovariate(1 / (6 * HOUR)), 14 * DAY)) + 60),
+    "assign": How("coordinator", _routing_wait),
+    "open_pool": How("coordinator", _routing_wait),
+    "claim": How("worker", _hours(1, 72)),
+    "accept": How("worker", lambda rnd: int(rnd.expovariate(1 / (24 * HOUR))) + HOUR, handles=True),
+    "decline": How("worker", _hours(2, 72), "Ei resursseja nyt."),
+    "return": How("coordinator", _hours(2, 96), "Tarvitaan lisätietoja perheen tilanteesta."),
+    "schedule": How("worker", None),
+    "start_service": How("worker", None),
+    "complete": How("worker", _hours(24, 480)),  # after the last session; this wait without
+    "cancel": How("either", _hours(1, 240), "Perhe sai apua muualta."),
+    "withdraw": How("referrer", _hours(24, 480), "Perhe perui suostumuksen."),
+}  # fmt: skip
+
+
+@cache
+def routes() -> dict[str, tuple[Step, ...]]:
+    """Each state's registry path as steps: the action's model transition and where it leads
+    from the state before (django-fsm's own table of the model's transitions), and what the
+    action's declared effects leave behind. Read once per process; refuses a path that the
+    model's transitions do not walk to its state, or whose actions it cannot realise."""
+    targets: dict[str, dict[str, str]] = defaultdict(dict)
+    for found in Referral().get_all_state_transitions():
+        targets[found.name][str(found.source)] = str(found.target)
+    paths = {}
+    for state, path in PATHS.items():
+        steps, current, holds, pooled = [], State.DRAFT.value, False, False
+        for name in path:
+            action = REFERRAL_ACTIONS[name]
+            if name not in HOW or (HOW[name].wait is None) != (name in SESSION_STEPS):
+                raise ImproperlyConfigured(f"The scale data cannot realise the action {name!r}.")
+            leads = targets[action.transition]
+            target = leads.get(current, leads.get("*"))
+            if target is None:
+                raise ImproperlyConfigured(
+                    f"The path to {state!r}: {action.transition!r} does not leave {current!r}."
+                )
+            for effect in action.effects:
+                if effect is GRANT_ACCESS:
+                    holds = True
+                elif effect in (REVOKE_ACCESS, END_SHARING):
+                    holds = False
+                if effect is OPEN_POOL:
+                    pooled = True
+                elif effect in (CLOSE_POOL, END_SHARING):
+                    pooled = False
+            steps.append(
+                Step(
+                    action=name, transition=action.transition, source=current, target=target,
+                    routes=GRANT_ACCESS in action.effects,
+                    releases=REVOKE_ACCESS in action.effects, holds=holds,
+                    opens_pool=OPEN_POOL in action.effects, pooled=pooled,
+                    coded="reason_code" in action.fields,
+                )
+            )  # fmt: skip
+            current = target
+        if current != state:
+            raise ImproperlyConfigured(f"The path to {state!r} ends in {current!r}.")
+        paths[state] = tuple(steps)
+    return paths
+
+
 class Life:
-    """One referral's events as (time, transition, to-state, actor, organization after,
-    handler after, reason, reason code), and its appointments."""
+    """One referral's events as (time, step, actor, organization after, handler after, reason,
+    reason code), and its appointments."""
 
     __slots__ = ("appointments", "events", "outcome", "pool")
 
@@ -1162,6 +1287,7 @@ class Generator:
         self.rebuild_indexes = rebuild_indexes
         self.log = log
         self.ids = _Ids()
+        self.routes = routes()
 
     # The whole run ---------------------------------------------------------------------------
 
@@ -1237,7 +1363,7 @@ class Generator:
             cum_weights=world.organization_weights,
             k=plan.referrals,
         )
-        fates, fate_cum = _cumulative(FATES)
+        fates, fate_cum = _cumulative(((state, sessions), w) for state, sessions, w in FATES)
         fate_of = rnd.choices(fates, cum_weights=fate_cum, k=plan.referrals)
         languages, language_cum = _cumulative(LANGUAGES)
         first_consent = self.ids.take(Consent, plan.referrals)
@@ -1270,163 +1396,91 @@ class Generator:
         other = bisect.bisect(weights, self.rnd.random() * weights[-1], 0, n - 1)
         return other if other != org or n == 1 else (org + 1) % n
 
-    def _life(self, created: int, referrer: int, org: int, fate: str) -> Life:
-        """The referral's whole life, also beyond now; `_one` cuts it at now."""
+    def _life(
+        self, created: int, referrer: int, org: int, fate: tuple[str, tuple[int, int] | None]
+    ) -> Life:
+        """The referral's whole life along its eventual state's registry path, also beyond
+        now; `_one` cuts it at now."""
         rnd, world = self.rnd, self.world
         life = Life()
+        state, sessions = fate
+        steps = self.routes[state]
+        if not steps:
+            return life
         events = life.events
-        coordinator = rnd.choice(world.coordinators)
         org_pk = world.organizations[org].pk
+        worker_index = self._worker_of(org)
+        people = {
+            "referrer": referrer,
+            "coordinator": rnd.choice(world.coordinators),
+            "worker": world.workers[worker_index].pk,
+        }
         t = created
-        state = {"org": None, "handler": None}
-
-        def ev(name, to, actor, *, org_after=..., handler_after=..., reason="", code=""):
-            if org_after is not ...:
-                state["org"] = org_after
-            if handler_after is not ...:
-                state["handler"] = handler_after
-            events.append((t, name, to, actor, state["org"], state["handler"], reason, code))
-
-        def hours(lo, hi):
-            return int(rnd.uniform(lo, hi) * HOUR)
-
-        if fate == "draft":
-            return life
-        if fate == "cancelled" and rnd.random() < 0.15:
-            t += hours(1, 200)
-            ev("cancel", "cancelled", referrer, reason="Perhe sai apua muualta.")
-            return life
-        t += int(min(rnd.expovariate(1 / (6 * HOUR)), 14 * DAY)) + 60
-        ev("submit", "submitted", referrer, org_after=None)
-        if rnd.random() < 0.08 or fate == "returned":
-            t += hours(2, 96)
-            ev(
-                "return_to_referrer",
-                "returned",
-                coordinator,
-                reason="Tarvitaan lisätietoja perheen tilanteesta.",
+        holder = handler = None
+        attended = 0
+        for step in steps:
+            how = HOW[step.action]
+            if step.action == "schedule":  # booking the first session
+                t += int(rnd.uniform(1, 72) * HOUR)
+                attended = self._sessions(
+                    life, worker_index, t, rnd.randint(*(sessions or (1, 10)))
+                )
+            elif step.action == "start_service":  # attending the first
+                t = life.appointments[0][8]
+            elif step.action == "complete" and life.appointments:  # some days after the last
+                t = max(t, life.appointments[-1][8]) + int(rnd.uniform(2, 168) * HOUR)
+            else:
+                t += how.wait(rnd)
+            if step.routes:
+                holder, handler = org_pk, None
+            elif step.releases:
+                holder = handler = None
+            if how.handles:
+                handler = people["worker"]
+            if step.opens_pool:
+                others = (world.organizations[self._other_org(org)].pk for _ in range(2))
+                life.pool = list(dict.fromkeys((org_pk, *others)))
+            actor = (
+                rnd.choice((people["referrer"], people["coordinator"]))
+                if how.actor == "either"
+                else people[how.actor]
             )
-            if fate == "returned":
-                return life
-            t += hours(2, 120)
-            ev("submit", "submitted", referrer, org_after=None)
-        if fate == "cancelled" and rnd.random() < 0.5:
-            t += hours(1, 240)
-            ev(
-                "cancel",
-                "cancelled",
-                rnd.choice((referrer, coordinator)),
-                reason="Perhe sai apua muualta.",
-            )
-            return life
-        if fate == "withdrawn" and rnd.random() < 0.25:
-            t += hours(24, 480)
-            ev("withdraw", "withdrawn", referrer, reason="Perhe perui suostumuksen.")
-            return life
+            code = rnd.choice(DECLINE_VALUES) if step.coded else ""
+            reason = how.reason if not step.coded or code == "other" else ""
+            events.append((t, step, actor, holder, handler, reason, code))
+            if step.action == "complete":
+                life.outcome = (t, handler, attended)
+        return life
 
-        # Routing: assigned by a coordinator, claimed from the pool, or declined first.
-        t += int(rnd.expovariate(1 / (30 * HOUR))) + HOUR
-        route = rnd.random()
-        declines = fate == "declined" or route < 0.10
-        if declines:
-            first = org if fate == "declined" else self._other_org(org)
-            first_pk = world.organizations[first].pk
-            ev("assign", "assigned", coordinator, org_after=first_pk, handler_after=None)
-            t += hours(2, 72)
-            code = rnd.choice(DECLINE_VALUES)
-            ev(
-                "decline",
-                "declined",
-                world.workers[self._worker_of(first)].pk,
-                org_after=None,
-                reason="Ei resursseja nyt." if code == "other" else "",
-                code=code,
-            )
-            if fate == "declined":
-                return life
-            t += hours(2, 48)
-            ev("assign", "assigned", coordinator, org_after=org_pk, handler_after=None)
-        elif route < 0.22:
-            ev("open_pool", "pooled", coordinator)
-            life.pool = [org_pk] + [world.organizations[self._other_org(org)].pk for _ in range(2)]
-            life.pool = list(dict.fromkeys(life.pool))
-            t += hours(1, 72)
-            claimer = world.workers[self._worker_of(org)].pk
-            ev("claim", "assigned", claimer, org_after=org_pk, handler_after=None)
-        else:
-            ev("assign", "assigned", coordinator, org_after=org_pk, handler_after=None)
-        handler_index = self._worker_of(org)
-        handler = world.workers[handler_index].pk
-        if fate == "cancelled" and rnd.random() < 0.6:
-            t += hours(1, 240)
-            ev(
-                "cancel",
-                "cancelled",
-                rnd.choice((referrer, coordinator)),
-                reason="Perhe sai apua muualta.",
-            )
-            return life
-        if fate == "withdrawn" and rnd.random() < 0.33:
-            t += hours(24, 480)
-            ev("withdraw", "withdrawn", referrer, reason="Perhe perui suostumuksen.")
-            return life
-        t += int(rnd.expovariate(1 / (24 * HOUR))) + HOUR
-        ev("accept", "accepted", handler, handler_after=handler)
-        if fate == "cancelled":
-            t += hours(1, 240)
-            ev("cancel", "cancelled", referrer, reason="Perhe sai apua muualta.")
-            return life
-        if fate == "withdrawn" and rnd.random() < 0.4:
-            t += hours(24, 480)
-            ev("withdraw", "withdrawn", handler, reason="Perhe perui suostumuksen.")
-            return life
-        if fate == "completed_without_sessions":
-            t += hours(24, 24 * 20)
-            ev("complete", "completed", handler)
-            life.outcome = (t, handler, 0)
-            return life
-
-        # Sessions: booking the first schedules the referral, attending it starts the service.
-        sessions = {"withdrawn": rnd.randint(1, 3), "long_service": rnd.randint(12, 30)}.get(
-            fate, rnd.randint(1, 10)
-        )
-        t += hours(1, 72)
-        booked_at = t
+    def _sessions(self, life: Life, worker_index: int, booked_at: int, count: int) -> int:
+        """Book `count` sessions with the worker, the first at `booked_at` and each next one
+        after the one before ends; returns how many the family attends (the first always)."""
+        rnd = self.rnd
+        worker = self.world.workers[worker_index].pk
         after = booked_at + int(rnd.uniform(3, 21) * DAY)
         attended = 0
-        for n in range(sessions):
-            slot, starts, mode, site = self.calendar.take(handler_index, after)
+        for n in range(count):
+            slot, starts, mode, site = self.calendar.take(worker_index, after)
             outcome = (
                 "attended" if n == 0 else rnd.choices(SESSION_VALUES, cum_weights=SESSION_CUM)[0]
             )
-            confirmed = booked_at + hours(1, 48) if rnd.random() < 0.6 else None
+            confirmed = booked_at + int(rnd.uniform(1, 48) * HOUR) if rnd.random() < 0.6 else None
             if confirmed is not None and confirmed >= starts:
                 confirmed = None
             if outcome.startswith("cancel"):
-                done = max(booked_at + 60, starts - hours(2, 72))
+                done = max(booked_at + 60, starts - int(rnd.uniform(2, 72) * HOUR))
                 if confirmed is not None and confirmed >= done:
                     confirmed = None
             else:
                 done = starts + 50 * 60
             life.appointments.append(
-                [slot, starts, mode, site, handler, booked_at, confirmed, outcome, done]
+                [slot, starts, mode, site, worker, booked_at, confirmed, outcome, done]
             )
-            if n == 0:
-                t = booked_at
-                ev("schedule", "scheduled", handler)
-                t = done
-                ev("start_service", "in_service", handler)
             if outcome == "attended":
                 attended += 1
             booked_at = done + 600
             after = starts + int(rnd.uniform(6, 15) * DAY)
-        t = max(t, life.appointments[-1][8]) + hours(2, 168)
-        if fate == "withdrawn":
-            ev("withdraw", "withdrawn", referrer, reason="Perhe perui suostumuksen.")
-            return life
-        ev("complete", "completed", handler)
-        life.outcome = (t, handler, attended)
-        return life
+        return attended
 
     def _one(
         self,
@@ -1435,7 +1489,7 @@ class Generator:
         created: int,
         referrer: tuple,
         org: int,
-        fate: str,
+        fate: tuple[str, tuple[int, int] | None],
         language: str,
     ) -> None:
         rnd, world, now = self.rnd, self.world, self.now
@@ -1448,24 +1502,26 @@ class Generator:
         )
         life = self._life(created, referrer_pk, org, fate)
         events = [e for e in life.events if e[0] <= now]
-        state = events[-1][2] if events else "draft"
-        org_pk = events[-1][4] if events else None
-        handler = events[-1][5] if events else None
+        last: Step | None = events[-1][1] if events else None
+        state = last.target if last else State.DRAFT.value
+        org_pk = events[-1][3] if events else None
+        handler = events[-1][4] if events else None
         submitted = accepted = closed = None
         withdrawn = None
         for e in events:
-            if e[1] == "submit":
+            step = e[1]
+            if step.transition == "submit":
                 submitted = e[0]
-            elif e[1] == "accept":
+            elif step.transition == "accept":
                 accepted = e[0]
-            elif e[1] in ("complete", "cancel", "withdraw"):
+            elif step.target in TERMINAL_STATES:
                 closed = e[0]
-                if e[1] == "withdraw":
+                if step.target == State.WITHDRAWN:
                     withdrawn = e
         changed = events[-1][0] if events else created
         erased = None
         if closed is not None:
-            keep = WITHDRAWN_RETENTION_DAYS if state == "withdrawn" else RETENTION_DAYS
+            keep = WITHDRAWN_RETENTION_DAYS if state == State.WITHDRAWN else RETENTION_DAYS
             if closed + keep * DAY + DAY <= now:
                 erased = closed + keep * DAY + rnd.randint(0, DAY)
         personal = erased is None
@@ -1489,8 +1545,8 @@ class Generator:
                 referrer_pk,
                 given,
                 withdrawn[0] if withdrawn else None,
-                withdrawn[6] if withdrawn and personal else "",
-                withdrawn[3] if withdrawn else None,
+                withdrawn[5] if withdrawn and personal else "",
+                withdrawn[2] if withdrawn else None,
                 None,
                 erased,
             ),
@@ -1534,35 +1590,36 @@ class Generator:
             buf["challenge"].append((pk, challenge))
         for mode in rnd.sample(world.modes, rnd.choice((1, 1, 2))):
             buf["mode"].append((pk, mode))
-        if state == "pooled":
+        if last is not None and last.pooled:
             for pool_org in life.pool:
                 buf["pool"].append((pk, pool_org))
 
-        # Object permissions exactly as the services grant them.
+        # Object permissions exactly as the services grant them: the referrer's from the draft,
+        # the organization's while the effects along the path leave them.
         perms = world.perms
         for codename in REFERRER_PERMS:
             buf["user_perm"].append((perms[codename], referrer_pk, pk))
-        if org_pk is not None:
+        if last is not None and last.holds:
             group = world.organizations[self._org_index(org_pk)].group
             for codename in ORGANIZATION_PERMS:
                 buf["group_perm"].append((perms[codename], group, pk))
 
-        previous_state, previous_org = "draft", None
-        for t, transition, to, actor, org_after, _h, reason, code in events:
+        previous_org = None
+        for t, step, actor, org_after, _h, reason, code in events:
             buf["event"].append(
                 (
                     pk,
                     actor,
-                    transition,
-                    previous_state,
-                    to,
+                    step.transition,
+                    step.source,
+                    step.target,
                     reason if personal else "",
                     code,
                     org_after or previous_org,
                     t,
                 ),
             )
-            previous_state, previous_org = to, org_after
+            previous_org = org_after
 
         org_for_appointments = (
             world.organizations[org].pk if life.appointments else None
@@ -1619,7 +1676,7 @@ class Generator:
                         at,
                     ),
                 )
-        if state == "completed" and life.outcome is not None:
+        if state == State.COMPLETED and life.outcome is not None:
             at, reporter, attended = life.outcome
             outcome_pk = self.next_outcome
             self.next_outcome += 1

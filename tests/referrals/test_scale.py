@@ -19,9 +19,10 @@ from appointments.models import ACTIVE_STATES, Appointment, AppointmentEvent, Ou
 from consent.models import Consent
 from directory.models import User
 from referrals import scale, selectors
-from referrals.actions import ORGANIZATION_PERMS
+from referrals.actions import ORGANIZATION_PERMS, PATHS, REFERRAL_ACTIONS
 from referrals.models import (
     ROUTED_STATES,
+    SHARED_STATES,
     TERMINAL_STATES,
     Referral,
     ReferralEvent,
@@ -31,7 +32,7 @@ from referrals.models import (
 )
 from referrals.services import REFERRER_PERMS
 from tests.databases import postgresql_only
-from tests.factories import UserFactory
+from tests.factories import UserFactory, referral_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,21 @@ def test_the_plan_scales_every_count_and_keeps_minimums():
         scale.Plan.at(0)
 
 
+def _organization_access_the_services_leave() -> dict[str, bool]:
+    """Whether the organization's group holds `ORGANIZATION_PERMS` on a referral the services
+    took along each state's registry path (cancelling and withdrawing end the sharing)."""
+    access = {}
+    for state in PATHS:
+        referral, cast = referral_in_state(State(state))
+        held = set(
+            ReferralGroupObjectPermission.objects.filter(content_object_id=referral.pk)
+            .values_list("group_id", "permission__codename")
+        )  # fmt: skip
+        assert held in (set(), {(cast.organization.group_id, p) for p in ORGANIZATION_PERMS})
+        access[state] = bool(held)
+    return access
+
+
 def test_object_permissions_are_those_the_services_grant(generated):
     referrals = {r.pk: r for r in Referral.objects.select_related("organization")}
     assert len(referrals) == 600
@@ -74,14 +90,18 @@ def test_object_permissions_are_those_the_services_grant(generated):
         "content_object_id", "group_id", "permission__codename"
     ):
         granted_groups[pk].add((group, codename))
+    access = _organization_access_the_services_leave()
+    assert {state for state, held in access.items() if held} == set(SHARED_STATES)
     for pk, referral in referrals.items():
         assert granted_users[pk] == {(referral.referrer_id, p) for p in REFERRER_PERMS}
         expected = (
             {(referral.organization.group_id, p) for p in ORGANIZATION_PERMS}
-            if referral.organization_id
+            if access[referral.state]
             else set()
         )
         assert granted_groups[pk] == expected, (pk, referral.state)
+    # Withdrawn ones still name the organization they were assigned to, which reads nothing.
+    assert any(r.organization_id and not access[r.state] for r in referrals.values())
 
 
 def test_guardian_agrees_with_the_foreign_keys_the_lists_filter_on(generated):
@@ -91,7 +111,9 @@ def test_guardian_agrees_with_the_foreign_keys_the_lists_filter_on(generated):
         seen = get_objects_for_user(
             worker, "referrals.view_referral", klass=Referral, accept_global_perms=False
         )
-        held = Referral.objects.filter(organization_id=worker.organization_id)
+        held = Referral.objects.filter(
+            organization_id=worker.organization_id, state__in=SHARED_STATES
+        )
         assert set(seen.values_list("pk", flat=True)) == set(held.values_list("pk", flat=True))
         for referral in selectors.inbox(worker):
             assert worker.has_perm("referrals.handle_referral", referral)
@@ -139,6 +161,47 @@ def test_states_replay_from_the_audit_events_through_legal_transitions(generated
     # Ten years: most are closed, and recent ones are open in several states.
     assert states[State.COMPLETED] > 300
     assert len([s for s in states if s not in TERMINAL_STATES]) >= 2
+
+
+def test_every_referral_lived_the_registry_path_of_its_state(generated):
+    """Its audit events are its state's path in the registry (`PATHS`), each action recorded
+    as its model transition; the sessions realise three of them: booking the first schedules
+    the referral, attending it starts the service, the outcome report completes it."""
+    paths = {
+        state: [REFERRAL_ACTIONS[name].transition for name in path] for state, path in PATHS.items()
+    }
+    assert paths["withdrawn"] == ["submit", "assign", "withdraw"]
+    assert paths["returned"] == ["submit", "return_to_referrer"]
+    events = defaultdict(list)
+    for referral, transition, at in ReferralEvent.objects.order_by("created_at", "pk").values_list(
+        "referral_id", "transition", "created_at"
+    ):
+        events[referral].append((transition, at))
+    first_appointment = {}
+    for appointment in Appointment.objects.order_by("-starts_at"):
+        first_appointment[appointment.referral_id] = appointment
+    attended = dict(
+        AppointmentEvent.objects.filter(transition="attend").values_list(
+            "appointment_id", "created_at"
+        )
+    )
+    reported = dict(OutcomeReport.objects.values_list("referral_id", "created_at"))
+    states = set()
+    for pk, state in Referral.objects.values_list("pk", "state"):
+        states.add(state)
+        history = events[pk]
+        assert [transition for transition, _at in history] == paths[state], (pk, state)
+        at = dict(history)
+        appointment = first_appointment.get(pk)
+        assert (appointment is not None) == ("schedule" in at), (pk, state)
+        if appointment is not None:
+            assert at["schedule"] == appointment.created_at  # booked
+        if "start_service" in at:
+            assert at["start_service"] == attended[appointment.pk]
+        if "complete" in at:
+            assert at["complete"] == reported[pk]
+    # Every state on the way to completion, and every end, occurs.
+    assert states >= {State.DRAFT, State.IN_SERVICE, *TERMINAL_STATES}
 
 
 def test_appointments_sit_on_their_workers_slots_and_replay_their_events(generated):

@@ -337,7 +337,11 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "20")
 # The coordinator dashboard reads stored figures younger than this (seconds); 0 = always live.
 INSIGHT_SNAPSHOT_SECONDS = envint("INSIGHT_SNAPSHOT_SECONDS", "900")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "43200")
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "43200"),
+    # A broker that takes the connection but never answers must not hold a request: the
+    # publish gives up, the message waits in the outbox for the sweep.
+    "socket_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", "3"),
+    "socket_connect_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", "3"),
 }
 
 # Routing: assign a submitted referral at once when exactly one organization meets every need;

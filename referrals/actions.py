@@ -25,21 +25,57 @@ from .models import Referral, ReferralEvent
 
 ORGANIZATION_PERMS = ("view_referral", "handle_referral")
 
-# The paths from a draft to each state, as action names (test factories, demo, scale data).
-PATHS = {
-    "draft": (),
-    "submitted": ("submit",),
-    "pooled": ("submit", "open_pool"),
-    "assigned": ("submit", "assign"),
-    "accepted": ("submit", "assign", "accept"),
-    "scheduled": ("submit", "assign", "accept", "schedule"),
-    "in_service": ("submit", "assign", "accept", "schedule", "start_service"),
-    "completed": ("submit", "assign", "accept", "schedule", "start_service", "complete"),
-    "returned": ("submit", "return"),
-    "declined": ("submit", "assign", "decline"),
-    "cancelled": ("submit", "cancel"),
-    "withdrawn": ("submit", "assign", "withdraw"),
+
+def _routes(*segments, weight: float = 100) -> tuple[tuple[float, tuple[str, ...]], ...]:
+    """Every way through `segments` one after another (a segment is a path, or alternative
+    paths each with its weight), the weights multiplied and scaled to sum to `weight`."""
+    routes = [(weight, ())]
+    for segment in segments:
+        options = segment if isinstance(segment[0], tuple) else ((1, segment),)
+        total = sum(w for w, _path in options)
+        routes = [(w * v / total, path + more) for w, path in routes for v, more in options]
+    return tuple(routes)
+
+
+# The routes from a draft to each state, as action names, each with its weight: the weights
+# are the scale data's mix (`referrals.scale` draws each referral's route by them). The first
+# route of each state is its canonical path (`PATHS`). Every beginning of a route is a route
+# of the state it reaches, so a referral still on its way is on one of its state's routes.
+_SENT = ((92, ("submit",)), (8, ("submit", "return", "submit")))  # returned once, sent again
+_ROUTED = (
+    (78, ("assign",)),
+    (10, ("assign", "decline", "assign")),  # declined by another organization first
+    (12, ("open_pool", "claim")),
+)
+_SERVED = ("accept", "schedule", "start_service")
+ROUTES = {
+    "draft": _routes(),
+    "submitted": _routes(_SENT),
+    "pooled": _routes(_SENT, ("open_pool",)),
+    "assigned": _routes(_SENT, _ROUTED),
+    "accepted": _routes(_SENT, _ROUTED, ("accept",)),
+    "scheduled": _routes(_SENT, _ROUTED, _SERVED[:2]),
+    "in_service": _routes(_SENT, _ROUTED, _SERVED),
+    "completed": _routes(
+        _SENT, _ROUTED, ((75, (*_SERVED, "complete")), (3, ("accept", "complete")))
+    ),
+    "returned": _routes(("submit", "return")),
+    "declined": _routes(_SENT, ("assign", "decline")),
+    "cancelled": (
+        *_routes(_SENT, ("cancel",), weight=43),
+        *_routes(("cancel",), weight=15),
+        *_routes(_SENT, _ROUTED, ("cancel",), weight=25),
+        *_routes(_SENT, _ROUTED, ("accept", "cancel"), weight=17),
+    ),
+    "withdrawn": (
+        *_routes(_SENT, _ROUTED, ("withdraw",), weight=25),
+        *_routes(_SENT, ("withdraw",), weight=25),
+        *_routes(_SENT, _ROUTED, ("accept", "withdraw"), weight=20),
+        *_routes(_SENT, _ROUTED, (*_SERVED, "withdraw"), weight=30),  # during the service
+    ),
 }
+# The canonical path to each state (test factories, demo).
+PATHS = {state: routes[0][1] for state, routes in ROUTES.items()}
 
 
 def grant_organization(organization: Organization, referral: Referral) -> None:

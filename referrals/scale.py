@@ -3,18 +3,18 @@ appointments over ten years, written in bulk (COPY on PostgreSQL).
 
 At scale 1.0 it writes about 300 municipalities, 1,000 organizations, 20,000 professionals,
 5,000 workers, 1,000,000 referrals and 5,000,000 appointments. Every row is what the services
-would have left behind: each referral's audit events follow the registry's path to its state
-(`referrals.actions.PATHS`; each action's model transition, from the model's own transitions),
-the object permissions are those `referral_create` and the actions' effects along that path
-leave (the referrer's `REFERRER_PERMS`; `ORGANIZATION_PERMS` for the group of the organization
-holding it while no later effect took them away), appointments sit on the slots of their
-worker's weekly shifts and never overlap, and personal data of referrals closed past the
-retention period is erased.
+would have left behind: each referral's audit events follow one of the registry's routes to
+its state (`referrals.actions.ROUTES`, drawn by their weights; each action's model transition,
+from the model's own transitions), the object permissions are those `referral_create` and the
+actions' effects along that route leave (the referrer's `REFERRER_PERMS`; `ORGANIZATION_PERMS`
+for the group of the organization holding it while no later effect took them away),
+appointments sit on the slots of their worker's weekly shifts and never overlap, and personal
+data of referrals closed past the retention period is erased.
 
-A referral's whole life is drawn first (its eventual state, then a wait before each action of
-that state's path; sessions realise scheduling, the start of service and completion); what
-happens after "now" is cut off, so recent referrals are naturally open in every state on the
-way and old ones are closed. The data is fictional and the same for the same seed.
+A referral's whole life is drawn first (its eventual state and its route there, then a wait
+before each action of the route; sessions realise scheduling, the start of service and what
+ends it); what happens after "now" is cut off, so recent referrals are naturally open in every
+state on the way and old ones are closed. The data is fictional and the same for the same seed.
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ from .actions import (
     GRANT_ACCESS,
     OPEN_POOL,
     ORGANIZATION_PERMS,
-    PATHS,
     REFERRAL_ACTIONS,
     REVOKE_ACCESS,
+    ROUTES,
 )
 from .models import (
     TERMINAL_STATES,
@@ -114,20 +114,25 @@ MINIMUM = {
 }
 RETENTION_DAYS = 730
 WITHDRAWN_RETENTION_DAYS = 30
-# A referral's eventual state (its life walks that state's registry path), the range of its
-# sessions when the path goes through appointments, and the weight; what happens after now is
-# cut off, so recent referrals stop anywhere on their path. A few stay in the pool, about as
-# many as are open there at any time.
+# A referral's eventual state and its weight (its life walks one of that state's registry
+# routes, drawn by the routes' weights); what happens after now is cut off, so recent referrals
+# stop anywhere on their route. A few stay in the pool, about as many as are open there at any
+# time.
 FATES = [
-    ("completed", (1, 10), 73),
-    ("completed", (12, 30), 5),  # long service
-    ("cancelled", None, 12),
-    ("withdrawn", None, 5),
-    ("returned", None, 2),
-    ("declined", None, 1),
-    ("draft", None, 2),
-    ("pooled", None, 0.03),
+    ("completed", 78),
+    ("cancelled", 12),
+    ("withdrawn", 5),
+    ("returned", 2),
+    ("declined", 1),
+    ("draft", 2),
+    ("pooled", 0.03),
 ]
+# The number of sessions of a route through appointments, by its state: ranges and weights.
+SESSIONS = {
+    "completed": (((1, 10), 70), ((12, 30), 5)),  # long services
+    "withdrawn": (((1, 3), 1),),  # the family withdraws during the service
+}
+DEFAULT_SESSIONS = (((1, 10), 1),)
 LANGUAGES = [("fi", 86), ("sv", 6), ("en", 4), ("other", 4)]
 OTHER_LANGUAGES = ["arabia", "somali", "venäjä", "ukraina", "dari", "viro"]
 FIRST_NAMES = [
@@ -1151,11 +1156,11 @@ DECLINE_VALUES = tuple(DeclineReason.values)
 SERVICE_GIVEN_VALUES = tuple(ServiceGiven.values)
 
 
-# --- the registry's paths, as the rows realise them ------------------------------------------
+# --- the registry's routes, as the rows realise them -----------------------------------------
 
 
 class Step(NamedTuple):
-    """One action of a registry path (`PATHS`), as the rows record it."""
+    """One action of a registry route (`ROUTES`), as the rows record it."""
 
     action: str  # the registry's name: how the generator realises it (`HOW`)
     transition: str  # the model's django-fsm method: the audit rows' `transition`
@@ -1164,6 +1169,7 @@ class Step(NamedTuple):
     # The transitions whose action grants access name the organization (assign, claim), those
     # whose action revokes it name none (decline, return); ending the sharing keeps the name.
     routes: bool  # GRANT_ACCESS: the referral names the organization it goes to
+    elsewhere: bool  # it goes to another organization than its last: a later step routes it
     releases: bool  # REVOKE_ACCESS: the organization that held it lets go (none is named)
     holds: bool  # afterwards the named organization's group holds ORGANIZATION_PERMS
     opens_pool: bool  # OPEN_POOL: the matching organizations may claim it
@@ -1209,50 +1215,83 @@ HOW = {
 
 
 @cache
-def routes() -> dict[str, tuple[Step, ...]]:
-    """Each state's registry path as steps: the action's model transition and where it leads
-    from the state before (django-fsm's own table of the model's transitions), and what the
-    action's declared effects leave behind. Read once per process; refuses a path that the
-    model's transitions do not walk to its state, or whose actions it cannot realise."""
+def routes() -> dict[str, tuple[tuple[float, tuple[Step, ...]], ...]]:
+    """Each state's registry routes as steps, with their weights: each action's model
+    transition and where it leads from the state before (django-fsm's own table of the model's
+    transitions), and what the action's declared effects leave behind. Read once per process;
+    refuses a route that the model's transitions do not walk to its state, or whose actions it
+    cannot realise."""
     targets: dict[str, dict[str, str]] = defaultdict(dict)
     for found in Referral().get_all_state_transitions():
         targets[found.name][str(found.source)] = str(found.target)
-    paths = {}
-    for state, path in PATHS.items():
-        steps, current, holds, pooled = [], State.DRAFT.value, False, False
-        for name in path:
-            action = REFERRAL_ACTIONS[name]
-            if name not in HOW or (HOW[name].wait is None) != (name in SESSION_STEPS):
-                raise ImproperlyConfigured(f"The scale data cannot realise the action {name!r}.")
-            leads = targets[action.transition]
-            target = leads.get(current, leads.get("*"))
-            if target is None:
-                raise ImproperlyConfigured(
-                    f"The path to {state!r}: {action.transition!r} does not leave {current!r}."
-                )
-            for effect in action.effects:
-                if effect is GRANT_ACCESS:
-                    holds = True
-                elif effect in (REVOKE_ACCESS, END_SHARING):
-                    holds = False
-                if effect is OPEN_POOL:
-                    pooled = True
-                elif effect in (CLOSE_POOL, END_SHARING):
-                    pooled = False
-            steps.append(
-                Step(
-                    action=name, transition=action.transition, source=current, target=target,
-                    routes=GRANT_ACCESS in action.effects,
-                    releases=REVOKE_ACCESS in action.effects, holds=holds,
-                    opens_pool=OPEN_POOL in action.effects, pooled=pooled,
-                    coded="reason_code" in action.fields,
-                )
-            )  # fmt: skip
-            current = target
-        if current != state:
-            raise ImproperlyConfigured(f"The path to {state!r} ends in {current!r}.")
-        paths[state] = tuple(steps)
-    return paths
+    return {
+        state: tuple((weight, _steps(state, path, targets)) for weight, path in alternatives)
+        for state, alternatives in ROUTES.items()
+    }
+
+
+def _steps(
+    state: str, path: tuple[str, ...], targets: dict[str, dict[str, str]]
+) -> tuple[Step, ...]:
+    """One route's actions as steps (see `routes`)."""
+    steps, current, holds, pooled = [], State.DRAFT.value, False, False
+    for i, name in enumerate(path):
+        action = REFERRAL_ACTIONS[name]
+        if name not in HOW or (HOW[name].wait is None) != (name in SESSION_STEPS):
+            raise ImproperlyConfigured(f"The scale data cannot realise the action {name!r}.")
+        leads = targets[action.transition]
+        target = leads.get(current, leads.get("*"))
+        if target is None:
+            raise ImproperlyConfigured(
+                f"The route {path} to {state!r}: {action.transition!r} does not leave {current!r}."
+            )
+        for effect in action.effects:
+            if effect is GRANT_ACCESS:
+                holds = True
+            elif effect in (REVOKE_ACCESS, END_SHARING):
+                holds = False
+            if effect is OPEN_POOL:
+                pooled = True
+            elif effect in (CLOSE_POOL, END_SHARING):
+                pooled = False
+        routes = GRANT_ACCESS in action.effects
+        steps.append(
+            Step(
+                action=name, transition=action.transition, source=current, target=target,
+                routes=routes,
+                elsewhere=routes and any(
+                    GRANT_ACCESS in REFERRAL_ACTIONS[later].effects for later in path[i + 1 :]
+                ),
+                releases=REVOKE_ACCESS in action.effects, holds=holds,
+                opens_pool=OPEN_POOL in action.effects, pooled=pooled,
+                coded="reason_code" in action.fields,
+            )
+        )  # fmt: skip
+        current = target
+    if current != state:
+        raise ImproperlyConfigured(f"The route {path} to {state!r} ends in {current!r}.")
+    return tuple(steps)
+
+
+def fates(
+    routes: dict[str, tuple[tuple[float, tuple[Step, ...]], ...]],
+) -> list[tuple[tuple[tuple[Step, ...], tuple[int, int] | None], float]]:
+    """Every life a referral may have, drawn once for each: a route of its state (`FATES`)
+    and, when the route goes through appointments, the range of its sessions (`SESSIONS`);
+    each with its weight."""
+    found = []
+    for state, weight in FATES:
+        alternatives = routes[state]
+        total = sum(w for w, _steps in alternatives)
+        for w, steps in alternatives:
+            share = weight * w / total
+            if not any(step.action == "schedule" for step in steps):
+                found.append(((steps, None), share))
+                continue
+            rules = SESSIONS.get(state, DEFAULT_SESSIONS)
+            rules_total = sum(r for _sessions, r in rules)
+            found.extend(((steps, sessions), share * r / rules_total) for sessions, r in rules)
+    return found
 
 
 class Life:
@@ -1363,8 +1402,8 @@ class Generator:
             cum_weights=world.organization_weights,
             k=plan.referrals,
         )
-        fates, fate_cum = _cumulative(((state, sessions), w) for state, sessions, w in FATES)
-        fate_of = rnd.choices(fates, cum_weights=fate_cum, k=plan.referrals)
+        lives, life_cum = _cumulative(fates(self.routes))
+        fate_of = rnd.choices(lives, cum_weights=life_cum, k=plan.referrals)
         languages, language_cum = _cumulative(LANGUAGES)
         first_consent = self.ids.take(Consent, plan.referrals)
         first_referral = self.ids.take(Referral, plan.referrals)
@@ -1397,23 +1436,28 @@ class Generator:
         return other if other != org or n == 1 else (org + 1) % n
 
     def _life(
-        self, created: int, referrer: int, org: int, fate: tuple[str, tuple[int, int] | None]
+        self,
+        created: int,
+        referrer: int,
+        org: int,
+        fate: tuple[tuple[Step, ...], tuple[int, int] | None],
     ) -> Life:
-        """The referral's whole life along its eventual state's registry path, also beyond
-        now; `_one` cuts it at now."""
+        """The referral's whole life along its registry route, also beyond now; `_one` cuts it
+        at now. It ends with the organization `org`; one that declines it before goes to
+        another."""
         rnd, world = self.rnd, self.world
         life = Life()
-        state, sessions = fate
-        steps = self.routes[state]
+        steps, sessions = fate
         if not steps:
             return life
         events = life.events
         org_pk = world.organizations[org].pk
         worker_index = self._worker_of(org)
+        worker = world.workers[worker_index].pk
         people = {
             "referrer": referrer,
             "coordinator": rnd.choice(world.coordinators),
-            "worker": world.workers[worker_index].pk,
+            "worker": worker,  # of the organization holding it
         }
         t = created
         holder = handler = None
@@ -1427,12 +1471,16 @@ class Generator:
                 )
             elif step.action == "start_service":  # attending the first
                 t = life.appointments[0][8]
-            elif step.action == "complete" and life.appointments:  # some days after the last
+            elif life.appointments:  # completing or withdrawing: some days after the last
                 t = max(t, life.appointments[-1][8]) + int(rnd.uniform(2, 168) * HOUR)
             else:
                 t += how.wait(rnd)
             if step.routes:
-                holder, handler = org_pk, None
+                holder, handler, people["worker"] = org_pk, None, worker
+                if step.elsewhere:
+                    other = self._other_org(org)
+                    holder = world.organizations[other].pk
+                    people["worker"] = world.workers[self._worker_of(other)].pk
             elif step.releases:
                 holder = handler = None
             if how.handles:
@@ -1442,8 +1490,8 @@ class Generator:
                 life.pool = list(dict.fromkeys((org_pk, *others)))
             actor = (
                 rnd.choice((people["referrer"], people["coordinator"]))
-                if how.actor == "either"
-                else people[how.actor]
+                if how.actor == "either" and step.source != State.DRAFT
+                else people["referrer" if how.actor == "either" else how.actor]
             )
             code = rnd.choice(DECLINE_VALUES) if step.coded else ""
             reason = how.reason if not step.coded or code == "other" else ""
@@ -1489,7 +1537,7 @@ class Generator:
         created: int,
         referrer: tuple,
         org: int,
-        fate: tuple[str, tuple[int, int] | None],
+        fate: tuple[tuple[Step, ...], tuple[int, int] | None],
         language: str,
     ) -> None:
         rnd, world, now = self.rnd, self.world, self.now

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 import itertools
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -19,7 +20,7 @@ from appointments.models import ACTIVE_STATES, Appointment, AppointmentEvent, Ou
 from consent.models import Consent
 from directory.models import User
 from referrals import scale, selectors
-from referrals.actions import ORGANIZATION_PERMS, PATHS, REFERRAL_ACTIONS
+from referrals.actions import ORGANIZATION_PERMS, PATHS, REFERRAL_ACTIONS, ROUTES
 from referrals.models import (
     ROUTED_STATES,
     SHARED_STATES,
@@ -32,7 +33,7 @@ from referrals.models import (
 )
 from referrals.services import REFERRER_PERMS
 from tests.databases import postgresql_only
-from tests.factories import UserFactory, referral_in_state
+from tests.factories import Cast, UserFactory, draft_referral, referral_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -164,19 +165,26 @@ def test_states_replay_from_the_audit_events_through_legal_transitions(generated
 
 
 def test_every_referral_lived_the_registry_path_of_its_state(generated):
-    """Its audit events are its state's path in the registry (`PATHS`), each action recorded
-    as its model transition; the sessions realise three of them: booking the first schedules
-    the referral, attending it starts the service, the outcome report completes it."""
-    paths = {
-        state: [REFERRAL_ACTIONS[name].transition for name in path] for state, path in PATHS.items()
+    """Its audit events are one of its state's routes in the registry (`ROUTES`; one still on
+    its way is on a route of the state it is in), each action recorded as its model transition;
+    the sessions realise three of them: booking the first schedules the referral, attending it
+    starts the service, the outcome report completes it. An organization that declines it is
+    not the one it goes to next, and whoever declines or claims it works there."""
+    routes = {
+        state: {tuple(REFERRAL_ACTIONS[name].transition for name in path) for _w, path in paths}
+        for state, paths in ROUTES.items()
     }
-    assert paths["withdrawn"] == ["submit", "assign", "withdraw"]
-    assert paths["returned"] == ["submit", "return_to_referrer"]
+    assert PATHS["withdrawn"] == ("submit", "assign", "withdraw")
+    assert ("submit", "assign", "withdraw") in routes["withdrawn"]
+    assert routes["returned"] == {("submit", "return_to_referrer")}
+    organization_of = dict(
+        User.objects.filter(organization__isnull=False).values_list("pk", "organization_id")
+    )
     events = defaultdict(list)
-    for referral, transition, at in ReferralEvent.objects.order_by("created_at", "pk").values_list(
-        "referral_id", "transition", "created_at"
-    ):
-        events[referral].append((transition, at))
+    for referral, transition, at, organization, actor in ReferralEvent.objects.order_by(
+        "created_at", "pk"
+    ).values_list("referral_id", "transition", "created_at", "organization_id", "actor_id"):
+        events[referral].append((transition, at, organization, actor))
     first_appointment = {}
     for appointment in Appointment.objects.order_by("-starts_at"):
         first_appointment[appointment.referral_id] = appointment
@@ -186,12 +194,14 @@ def test_every_referral_lived_the_registry_path_of_its_state(generated):
         )
     )
     reported = dict(OutcomeReport.objects.values_list("referral_id", "created_at"))
-    states = set()
+    pooled = set(Referral.pool_organizations.through.objects.values_list("referral_id", flat=True))
+    states, detours = set(), Counter()
     for pk, state in Referral.objects.values_list("pk", "state"):
         states.add(state)
         history = events[pk]
-        assert [transition for transition, _at in history] == paths[state], (pk, state)
-        at = dict(history)
+        transitions = tuple(transition for transition, *_rest in history)
+        assert transitions in routes[state], (pk, state, transitions)
+        at = {transition: when for transition, when, *_rest in history}
         appointment = first_appointment.get(pk)
         assert (appointment is not None) == ("schedule" in at), (pk, state)
         if appointment is not None:
@@ -200,8 +210,60 @@ def test_every_referral_lived_the_registry_path_of_its_state(generated):
             assert at["start_service"] == attended[appointment.pk]
         if "complete" in at:
             assert at["complete"] == reported[pk]
-    # Every state on the way to completion, and every end, occurs.
+        assert (pk in pooled) == (state == State.POOLED)
+        for i, (transition, _at, organization, actor) in enumerate(history):
+            if transition in ("decline", "claim"):
+                detours[transition] += 1
+                assert organization_of[actor] == organization, (pk, transition)
+            if transition == "decline" and i + 1 < len(history):
+                assert history[i + 1][0] == "assign" and history[i + 1][2] != organization, pk
+    # Every state on the way to completion, and every end, occurs; and the detours.
     assert states >= {State.DRAFT, State.IN_SERVICE, *TERMINAL_STATES}
+    assert detours["decline"] and detours["claim"]
+
+
+def test_the_referrals_take_the_registry_routes_about_as_often_as_their_weights_say():
+    """At a few thousand referrals every step of every route occurs (each action from each
+    state a route takes it), and about one referral in ten is returned to its referrer, one in
+    ten declined and one in ten claimed from the pool; some services are long."""
+    scale.generate(0.003, seed=11, log=lambda _line: None)
+    referrals = Referral.objects.count()
+    assert referrals == 3000
+    taken = Counter(ReferralEvent.objects.values_list("transition", "from_state"))
+    assert set(taken) == {
+        (step.transition, step.source)
+        for paths in scale.routes().values()
+        for _weight, steps in paths
+        for step in steps
+    }
+    for transition in ("return_to_referrer", "decline", "open_pool", "claim"):
+        share = sum(n for (name, _source), n in taken.items() if name == transition) / referrals
+        assert 0.06 < share < 0.15, (transition, share)
+    assert 0.01 < taken["complete", State.ACCEPTED] / referrals < 0.06  # without sessions
+    long = Referral.objects.annotate(sessions=Count("appointments")).filter(sessions__gte=12)
+    assert long.count() > referrals / 100
+
+
+def test_every_route_of_the_registry_is_one_the_services_walk():
+    """Walked with the real services from a draft, every route of `ROUTES` reaches its state,
+    and every beginning of one is a route of the state it reaches on the way."""
+    routes = {(state, path) for state, paths in ROUTES.items() for _w, path in paths}
+    assert all(weight > 0 for paths in ROUTES.values() for weight, _path in paths)
+    assert {state: paths[0][1] for state, paths in ROUTES.items()} == PATHS
+    longest = {path for _state, path in routes} - {
+        path[:i] for _state, path in routes for i in range(len(path))
+    }
+    cast = Cast()
+    reached = set()
+    for path in sorted(longest):
+        referral = draft_referral(
+            referrer=cast.referrer, target_group=cast.target_group, challenges=[cast.challenge]
+        )
+        reached.add((referral.state, ()))
+        for i, step in enumerate(path, 1):
+            referral = cast.run(referral, step)
+            reached.add((referral.state, path[:i]))
+    assert reached == routes
 
 
 def test_appointments_sit_on_their_workers_slots_and_replay_their_events(generated):

@@ -20,10 +20,12 @@ from perhelinja.outbox import enqueue
 from perhelinja.sms import send_sms
 from referrals.models import SHARED_STATES
 
-from .models import UPCOMING_STATES
+from .ics import appointment_ics
+from .models import UPCOMING_STATES, Appointment
 
 KINDS = ("booked", "reminder", "cancelled", "rebook")
 CANCELLING = ("cancelled", "rebook")
+FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 
 def _last_covered_moment(consent) -> datetime.datetime | None:
@@ -33,9 +35,6 @@ def _last_covered_moment(consent) -> datetime.datetime | None:
     end = min(filter(None, (consent.withdrawn_at, consent.valid_until)))
     now = timezone.now()
     return now if now < end else end - datetime.timedelta(microseconds=1)
-
-
-FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 
 def _render(kind: str, appointment, language: str, channel: str = "email") -> tuple[str, str]:
@@ -52,9 +51,6 @@ def _render(kind: str, appointment, language: str, channel: str = "email") -> tu
 @shared_task(acks_late=True)
 def send_appointment_message(appointment_id: int, kind: str) -> int:
     """Tell the family (as its consent allows) and the worker; returns messages sent."""
-    from .ics import appointment_ics
-    from .models import Appointment
-
     appointment = Appointment.objects.select_related(
         "referral__consent", "worker", "site", "organization"
     ).get(pk=appointment_id)
@@ -71,8 +67,7 @@ def send_appointment_message(appointment_id: int, kind: str) -> int:
     sent = 0
     if referral.contact_email and consent and consent.is_valid_for(Scope.CONTACT_EMAIL, at):
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [referral.contact_email])
-        if ics:
-            message.attach("perhelinja.ics", ics, "text/calendar")
+        message.attach("perhelinja.ics", ics, "text/calendar")
         sent += message.send()
     if referral.contact_phone and consent and consent.is_valid_for(Scope.CONTACT_SMS, at):
         sent += send_sms(referral.contact_phone, _render(kind, appointment, language, "sms")[1])
@@ -80,8 +75,7 @@ def send_appointment_message(appointment_id: int, kind: str) -> int:
     if worker.email and kind != "reminder":
         subject, body = _render(kind, appointment, worker.language)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [worker.email])
-        if ics:
-            message.attach("perhelinja.ics", ics, "text/calendar")
+        message.attach("perhelinja.ics", ics, "text/calendar")
         sent += message.send()
     return sent
 
@@ -93,8 +87,6 @@ def send_appointment_reminders() -> int:
     The reminder is claimed with a conditional UPDATE before it is queued, so two runs (or a
     worker restarting mid-run) cannot remind twice.
     """
-    from .models import Appointment
-
     now = timezone.now()
     horizon = now + timezone.timedelta(hours=settings.APPOINTMENT_REMINDER_HOURS)
     due = Appointment.objects.filter(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connections, router
 from django.utils import timezone
 
 from .models import AccessRecord, Referral
+
+RECORD_FIELDS = ("referral", "user", "channel", "route", "created_at")
 
 
 def _route(request) -> str:
@@ -23,16 +26,25 @@ def record_access(request, referral: Referral, channel: AccessRecord.Channel | s
 
 def record_accesses(
     request, referral_ids: Iterable[int], channel: AccessRecord.Channel | str
-) -> list[AccessRecord]:
-    """One record per referral a list or a family's record showed, in one insert: a page
-    of 25 costs one query, not 25. The records of one read share one time."""
-    route, now = _route(request), timezone.now()
-    return AccessRecord.objects.bulk_create(
-        AccessRecord(
-            referral_id=pk, user=request.user, channel=channel, route=route, created_at=now
-        )
-        for pk in dict.fromkeys(referral_ids)
+) -> int:
+    """One record per referral a list or a family's record showed, in one INSERT, sharing one
+    time; returns how many. Written as one multi-row INSERT: bulk_create's per-object work
+    cost the API list a millisecond, most of what the records cost it (`make bench`)."""
+    keys = list(dict.fromkeys(referral_ids))
+    if not keys:
+        return 0
+    connection = connections[router.db_for_write(AccessRecord)]
+    columns = [AccessRecord._meta.get_field(name).column for name in RECORD_FIELDS]
+    row = (request.user.pk, channel, _route(request),
+           connection.ops.adapt_datetimefield_value(timezone.now()))  # fmt: skip
+    sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from _meta; values bound)
+        connection.ops.quote_name(AccessRecord._meta.db_table),
+        ", ".join(connection.ops.quote_name(c) for c in columns),
+        ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys)),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in (key, *row)])
+    return len(keys)
 
 
 def family_referrals(referral: Referral):

@@ -113,6 +113,23 @@ class Scope:
     service_id: int | None = None
     mode: str = ""
 
+    def as_json(self) -> dict:
+        """The scope as a queued report, a snapshot key and stored figures keep it: every
+        filter, so none is lost on the way (the PDF report once lost the service)."""
+        return {
+            "municipalities": sorted(self.municipalities), "organization_id": self.organization_id,
+            "service_id": self.service_id, "mode": self.mode,
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict) -> Scope:
+        return cls(
+            municipalities=tuple(data.get("municipalities", ())),
+            organization_id=data.get("organization_id"),
+            service_id=data.get("service_id"),
+            mode=data.get("mode", ""),
+        )
+
 
 def _routed_to(organization_id: int) -> Q:
     events = ReferralEvent.objects.filter(

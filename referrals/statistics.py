@@ -50,11 +50,7 @@ class Figures:
 
 
 def key_of(period: Period, scope: Scope) -> str:
-    choice = {
-        "start": period.start.isoformat(), "end": period.end.isoformat(),
-        "municipalities": sorted(scope.municipalities), "organization": scope.organization_id,
-        "service": scope.service_id, "mode": scope.mode,
-    }  # fmt: skip
+    choice = {"start": period.start.isoformat(), "end": period.end.isoformat(), **scope.as_json()}
     return hashlib.sha256(json.dumps(choice, sort_keys=True).encode()).hexdigest()
 
 
@@ -144,11 +140,7 @@ def decode(text: str, computed_at: datetime.datetime) -> Figures:
         datetime.date.fromisoformat(t["period"]["start"]),
         datetime.date.fromisoformat(t["period"]["end"]),
     )
-    scope = t["scope"]
-    t["scope"] = Scope(
-        municipalities=tuple(scope["municipalities"]), organization_id=scope["organization_id"],
-        service_id=scope["service_id"], mode=scope["mode"],
-    )  # fmt: skip
+    t["scope"] = Scope.from_json(t["scope"])
     for name in ("acceptance_rate", "decline_rate", "no_show_rate"):
         t[name] = _decimal(t[name])
     for name in ("wait_to_accept", "wait_to_first_appointment"):

@@ -177,11 +177,7 @@ def build_insight_report(report_id: int) -> str:
             insight.Period(
                 datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])
             ),
-            insight.Scope(
-                municipalities=tuple(p.get("municipalities", ())),
-                organization_id=p.get("organization_id"),
-                mode=p.get("mode", ""),
-            ),
+            insight.Scope.from_json(p),
         )
         step(InsightReport.Status.RUNNING, 50)
         with translation.override(report.language):

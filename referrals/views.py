@@ -430,9 +430,7 @@ def insight_report_new(request):
         requested_by=request.user,
         language=(request.LANGUAGE_CODE or "fi")[:2],
         parameters={
-            "start": period.start.isoformat(), "end": period.end.isoformat(),
-            "municipalities": list(scope.municipalities),
-            "organization_id": scope.organization_id, "mode": scope.mode,
+            "start": period.start.isoformat(), "end": period.end.isoformat(), **scope.as_json()
         },
     )  # fmt: skip
     build_insight_report.delay_on_commit(report.pk)

@@ -147,3 +147,28 @@ def test_timeliness_breaches_and_capacity_use_are_counted(client):
     # three slots, one booked: every count is small, so all are hidden
     assert capacity["Booked times"] == "<5" and capacity["All times"] == "<5"
     assert capacity["Capacity use"] == "<5"
+
+
+@pytest.mark.django_db
+def test_the_pdf_period_report_keeps_the_service_filter(client, django_capture_on_commit_callbacks):
+    """Issue 16: the report was built for every service whatever the page's Service filter."""
+    from unittest import mock
+
+    from referrals import insight
+
+    cast = Cast()
+    service = cast.organization.services.first()
+    login(client, cast.coordinator)
+    seen = []
+    real = insight.throughput
+
+    def watched(period, scope):
+        seen.append(scope)
+        return real(period, scope)
+
+    with mock.patch.object(insight, "throughput", watched):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("referrals:insight_report_new"), {"area": "all", "service": service.pk}
+            )
+    assert [scope.service_id for scope in seen] == [service.pk]

@@ -166,9 +166,7 @@ def test_the_pdf_period_report_keeps_the_service_filter(client, django_capture_o
         seen.append(scope)
         return real(period, scope)
 
-    with mock.patch.object(insight, "throughput", watched):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(
-                reverse("referrals:insight_report_new"), {"area": "all", "service": service.pk}
-            )
+    watching = mock.patch.object(insight, "throughput", watched)
+    with watching, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("referrals:insight_report_new"), {"area": "all", "service": service.pk})
     assert [scope.service_id for scope in seen] == [service.pk]

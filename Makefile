@@ -33,7 +33,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perhelinja_bench
 BENCH_SCALE ?= 1.0
 BENCH_ITERATIONS ?= 200
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False STATIC_MANIFEST=False \
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False TOOLS=True STATIC_MANIFEST=False \
 	SECRET_KEY=bench-only-not-secret \
 	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
 	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --iterations $(BENCH_ITERATIONS)

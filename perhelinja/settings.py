@@ -73,7 +73,13 @@ INSTALLED_APPS = [
     "referrals",
     "appointments",
     "evaluation",
+    "insight",
 ]
+# Tools that only developers, tests and benchmarks use: demo data and the Finland-scale
+# generator with its benchmark. Production leaves them out.
+TOOLS = envbool("TOOLS", "True" if DEBUG else "False")
+if TOOLS:
+    INSTALLED_APPS += ["demo", "scale"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo serve test lint format diagram messages clean bench
+.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench
 
 install: $(VENV)/.installed
 
@@ -38,8 +38,15 @@ bench: install
 	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
 	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --iterations $(BENCH_ITERATIONS)
 
+# The whole suite, as CI runs it (`.ci/run`); test-quick leaves out the tests that drive a
+# browser, start the production stack or are slow.
 test: install
 	$(BIN)/pytest
+
+test-all: test
+
+test-quick: install
+	$(BIN)/pytest -m "not browser and not serve and not slow"
 
 lint: install
 	$(BIN)/ruff check .
@@ -50,10 +57,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 diagram: install
-	$(DEMO_ENV) $(BIN)/python manage.py referral_diagram --write README.md
+	$(DEMO_ENV) $(BIN)/python manage.py referral_diagram --write docs/architecture.md
 
 messages: install
-	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fi -l sv --no-obsolete --ignore=.venv --ignore=tests --ignore=directory/demo_data.py
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fi -l sv --no-obsolete --ignore=.venv --ignore=tests --ignore=demo
 	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

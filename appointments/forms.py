@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
@@ -51,46 +48,6 @@ class SoonestSlots(ModelChoiceIterator):
 
     def __len__(self) -> int:
         return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
-
-
-class PlainOptions:
-    """Radio buttons or checkboxes written out in Python, with the markup of Django's own
-    `multiple_input.html`/`input_option.html` templates (and the attributes the form gives
-    them: ids, `required`, `aria-invalid`, ...). Those templates render three nested
-    templates per option: for the booking page's 20 free times that cost more than the rest
-    of the page together."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        own_id, css = widget["attrs"].get("id"), widget["attrs"].get("class")
-        parts = [format_html("<div{}>", flatatt({"id": own_id or None, "class": css or None}))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html("\n  <div><label>{}</label>", group))
-            for option in options:
-                value_attr = {} if option["value"] is None else {"value": str(option["value"])}
-                element = format_html(
-                    '<input type="{}" name="{}"{}{}>', option["type"], option["name"],
-                    flatatt(value_attr), flatatt(option["attrs"]),
-                )  # fmt: skip
-                if option["wrap_label"]:
-                    label_for = flatatt({"for": option["attrs"].get("id") or None})
-                    element = format_html(
-                        "<label{}>{} {}</label>", label_for, element, option["label"]
-                    )
-                parts.append(format_html("<div>\n    {}</div>", element))
-            if group:
-                parts.append(mark_safe("\n  </div>"))
-        parts.append(mark_safe("\n</div>"))
-        return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
-
-
-class SlotRadioSelect(PlainOptions, forms.RadioSelect):
-    pass
-
-
-class SlotCheckboxes(PlainOptions, forms.CheckboxSelectMultiple):
-    pass
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -141,7 +98,7 @@ class ShiftForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=SlotRadioSelect)
+    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=forms.RadioSelect)
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +108,7 @@ class BookForm(forms.Form):
 class OfferForm(forms.Form):
     slots = SlotsChoiceField(
         label=_("Times to offer the family (two or three)"), queryset=None,
-        widget=SlotCheckboxes,
+        widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
     def __init__(self, *args, slots, **kwargs):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Challenge, Municipality, Organization, TargetGroup
-from referrals.forms import InsightForm
 
 from .models import COMMENT_MAX_LENGTH, Audience, OutreachKind, Reached, Scale, SpeedScale
 
@@ -87,13 +86,6 @@ class OutreachForm(forms.Form):
             and not self.initial.get("organizations")
         ):
             self.initial["organizations"] = [user.organization_id]
-
-
-class EvaluationFilterForm(InsightForm):
-    """The dashboard's period, area and organization; feedback has no service or mode."""
-
-    service = None
-    mode = None
 
 
 class OutreachFilterForm(forms.Form):

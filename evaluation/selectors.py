@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-
-from referrals.insight import Period, Scope
 
 from .models import FeedbackAnswer, OutreachActivity
 from .services import is_coordinator, may_edit_outreach, may_record_outreach
@@ -41,16 +42,23 @@ def get_outreach_for_user(user, pk: int) -> OutreachActivity:
     return activity
 
 
-def feedback_comments(user, period: Period, scope: Scope) -> QuerySet:
-    """The families' own words in the period and scope, newest month first."""
+def feedback_comments(
+    user,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    municipalities: Iterable[int] = (),
+    organization_id: int | None = None,
+) -> QuerySet:
+    """The families' own words in the months from `start` to `end`, newest month first."""
     require_coordinator(user)
     answers = FeedbackAnswer.objects.exclude(comment="").filter(
-        month__gte=period.start.replace(day=1), month__lte=period.end
+        month__gte=start.replace(day=1), month__lte=end
     )
-    if scope.municipalities:
-        answers = answers.filter(municipality_id__in=scope.municipalities)
-    if scope.organization_id is not None:
-        answers = answers.filter(organization_id=scope.organization_id)
+    if municipalities:
+        answers = answers.filter(municipality_id__in=municipalities)
+    if organization_id is not None:
+        answers = answers.filter(organization_id=organization_id)
     return answers.select_related("municipality", "organization").order_by("-month", "id")
 
 

@@ -39,7 +39,6 @@ from .models import (
     ReferrerFeedbackMark,
     first_of_month,
 )
-from .tasks import send_feedback_invitation
 
 FEEDBACK_SALT = "evaluation.feedback-link"
 SCALE = range(1, 6)
@@ -94,7 +93,7 @@ def feedback_invitation_create(*, referral_id: int) -> FeedbackInvitation | None
                     expires_at=timezone.now()
                     + datetime.timedelta(days=settings.FEEDBACK_LINK_VALID_DAYS),
                 )
-                enqueue(send_feedback_invitation, invitation.pk)
+                enqueue("evaluation.tasks.send_feedback_invitation", invitation.pk)
         except IntegrityError:
             return FeedbackInvitation.objects.get(referral=referral)
     return invitation

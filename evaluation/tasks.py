@@ -11,13 +11,15 @@ from django.utils import timezone, translation
 
 from perhelinja.sms import send_sms
 
+from .models import FeedbackInvitation
+from .services import feedback_channels, feedback_invitation_create, feedback_token
+
 FAMILY_LANGUAGES = ("fi", "sv", "en")
 
 
 @shared_task
 def invite_family_feedback(referral_id: int) -> int | None:
     """Queued when a referral completes; makes the invitation if the consent allows it."""
-    from .services import feedback_invitation_create
 
     invitation = feedback_invitation_create(referral_id=referral_id)
     return invitation.pk if invitation else None
@@ -39,8 +41,6 @@ def send_feedback_invitation(invitation_id: int) -> int:
     twice (a worker lost between the claim and the send loses the message rather than
     repeating it). Returns the number of messages sent.
     """
-    from .models import FeedbackInvitation
-    from .services import feedback_channels, feedback_token
 
     claimed = FeedbackInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
         sent_at=timezone.now()

@@ -11,7 +11,6 @@ urlpatterns = [
         views.referrer_feedback,
         name="referrer_feedback",
     ),
-    path("evaluation/comments/", views.feedback_comments, name="comments"),
     path(
         "evaluation/comments/<uuid:pk>/remove/",
         views.feedback_comment_remove,

@@ -19,12 +19,10 @@ from django.views.decorators.http import require_POST
 
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused
-from referrals import dashboard as referral_dashboard
 from referrals import selectors as referral_selectors
 
 from . import selectors, services
 from .forms import (
-    EvaluationFilterForm,
     FamilyFeedbackForm,
     OutreachFilterForm,
     OutreachForm,
@@ -32,7 +30,6 @@ from .forms import (
 )
 from .tasks import FAMILY_LANGUAGES
 
-COMMENTS_PER_PAGE = 20
 OUTREACH_PER_PAGE = 25
 
 
@@ -127,25 +124,6 @@ def referrer_feedback(request, pk: int):
 # --- coordinators: the families' own words -----------------------------------------------
 
 
-@login_required
-def feedback_comments(request):
-    """Free-text answers, for coordinators only, a page at a time."""
-    selectors.require_coordinator(request.user)
-    form = EvaluationFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    period, scope = referral_dashboard.period_from(data), referral_dashboard.scope_from(data)
-    answers = selectors.feedback_comments(request.user, period, scope)
-    context = {
-        "form": form,
-        "period": period,
-        "page": _page(request, answers, COMMENTS_PER_PAGE),
-        "query": _query_without_page(request),
-        "here": request.get_full_path(),
-    }
-    template = "evaluation/_comments.html" if request.htmx else "evaluation/comments.html"
-    return render(request, template, context)
-
-
 @require_POST
 @login_required
 def feedback_comment_remove(request, pk):
@@ -154,7 +132,7 @@ def feedback_comment_remove(request, pk):
     messages.success(request, _("The text was removed; the scores stay in the figures."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("evaluation:comments")
+        back = reverse("insight:comments")
     return redirect(back)
 
 

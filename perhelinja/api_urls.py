@@ -5,7 +5,8 @@ from rest_framework.routers import DefaultRouter
 from appointments.api import AppointmentViewSet, OutcomeViewSet, ShiftViewSet, SlotViewSet
 from consent.api import ConsentViewSet
 from directory.api import ObtainTokenView, OrganizationViewSet, ServiceViewSet
-from referrals.api import ReferralViewSet, ThroughputView
+from insight.api import ThroughputView
+from referrals.api import ReferralViewSet
 
 router = DefaultRouter()
 router.register("referrals", ReferralViewSet, basename="referral")

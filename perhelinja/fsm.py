@@ -35,11 +35,41 @@ def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any],
     return decorate
 
 
-def _meta(bound_method: Any):
-    meta = getattr(bound_method, "_django_fsm", None)
-    if meta is None:
+@cache
+def _transitions(model: type, name: str) -> tuple[Any, tuple]:
+    """The FSM field of `model`'s transition method `name` and its transitions, one per source
+    state, as django-fsm's public `get_all_<field>_transitions()` lists them."""
+    from django_fsm import FSMFieldMixin
+
+    for field in model._meta.get_fields():
+        if isinstance(field, FSMFieldMixin):
+            found = tuple(t for t in field.get_all_transitions(model) if t.name == name)
+            if found:
+                return field, found
+    return None, ()
+
+
+def _transitions_of(bound_method: Any) -> tuple[Any, tuple]:
+    field, found = _transitions(type(bound_method.__self__), bound_method.__name__)
+    if not found:
         raise TypeError(f"{bound_method!r} is not a transition")
-    return meta
+    return field, found
+
+
+def _transition_now(bound_method: Any) -> tuple[Any, Any, Any]:
+    """The transition `bound_method` would run from the object's state now (None when none
+    would), as django-fsm chooses it: the state's own, else one from any state ("*"), else one
+    from any other state ("+"); then the field and the state."""
+    from django_fsm import ANY_OTHER_STATE, ANY_STATE
+
+    field, found = _transitions_of(bound_method)
+    by_source = {t.source: t for t in found}
+    state = field.value_from_object(bound_method.__self__)
+    transition = by_source.get(state) or by_source.get(ANY_STATE)
+    other = by_source.get(ANY_OTHER_STATE)
+    if transition is None and other is not None and other.target != state:
+        transition = other
+    return transition, field, state
 
 
 def may_run(bound_method: Any, user: Any) -> bool:
@@ -48,8 +78,8 @@ def may_run(bound_method: Any, user: Any) -> bool:
     Every source of one transition method shares one permission, so the answer does not depend
     on the current state: that is checked separately, under the row lock.
     """
-    transition = next(iter(_meta(bound_method).transitions.values()))
-    return transition.has_perm(bound_method.__self__, user)
+    _field, found = _transitions_of(bound_method)
+    return found[0].has_perm(bound_method.__self__, user)
 
 
 class ReadOnlyAsker:
@@ -59,72 +89,29 @@ class ReadOnlyAsker:
     (two queries) every time; a page listing the actions one may take asks five to ten times
     about one object. Wrap the user in this while only reading (deciding which actions to
     offer), never around a service that changes permissions: what it read, it keeps.
+    The grants are read by `perhelinja.fastpath.object_permission_codenames` (one query).
     """
 
     def __init__(self, user: Any):
         self._user = user
-        self._checker = _one_read_checker()(user)
+        self._read: dict[tuple[str, Any], set[str]] = {}  # (model label, pk) -> codenames
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._user, name)
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
-        if obj is None:
-            return self._user.has_perm(perm)  # model-level: cached on the user by Django
-        return self._user.is_active and self._checker.has_perm(perm, obj)
+        user = self._user
+        if obj is None or not user.is_active or user.is_superuser:
+            return user.has_perm(perm, obj)  # cached on the user, or answered without a read
+        app_label, _dot, codename = perm.rpartition(".")
+        if app_label and app_label != obj._meta.app_label:
+            return user.has_perm(perm, obj)  # guardian's own answer (an error)
+        key = (obj._meta.label, obj.pk)
+        if key not in self._read:
+            from .fastpath import object_permission_codenames
 
-
-@cache
-def _one_read_checker() -> type:
-    """guardian's checker, reading a person's own and their groups' grants on an object in one
-    query (a UNION of two index lookups) where guardian sends two. Built on first use: guardian
-    imports models, which this module must not do while the apps load."""
-    from guardian.conf import settings as guardian_settings
-    from guardian.core import ObjectPermissionChecker
-
-    class OneReadChecker(ObjectPermissionChecker):
-        def get_perms(self, obj: Any) -> list[str]:
-            user, key = self.user, self.get_local_cache_key(obj)
-            if (
-                key not in self._obj_perms_cache
-                and user is not None
-                and user.is_active
-                and not user.is_superuser
-                and not guardian_settings.AUTO_PREFETCH
-            ):
-                self._obj_perms_cache[key] = _codenames(user, obj)
-            return super().get_perms(obj)
-
-    def _codenames(user: Any, obj: Any) -> list[str]:
-        """The person's own and their groups' grants on `obj`, the UNION's SQL compiled once
-        per model and content type (`perhelinja.compiled`)."""
-        from guardian.ctypes import get_content_type
-
-        from perhelinja.compiled import compiled_rows
-
-        model = type(obj)
-
-        def build(keys: list[int]):
-            stand_in = ObjectPermissionChecker(user._meta.model(pk=keys[0], is_active=True))
-            target = model(pk=keys[1])
-            own = stand_in.get_user_perms(target).order_by()
-            return own.union(stand_in.get_group_perms(target).order_by())
-
-        if type(user.pk) is int and type(obj.pk) is int and model not in _uncompiled:
-            try:
-                # The content type's id is a constant of the SQL: part of the name it is kept by.
-                name = f"perms:{model._meta.label}:{get_content_type(obj).pk}"
-                rows = compiled_rows(name, build, [user.pk, obj.pk], model=model)
-                return list({row["codename"] for row in rows})
-            except ValueError:  # keys not plain parameters (generic object permissions)
-                _uncompiled.add(model)
-        checker = ObjectPermissionChecker(user)
-        own = checker.get_user_perms(obj).order_by()
-        return list(set(own.union(checker.get_group_perms(obj).order_by())))
-
-    _uncompiled: set = set()
-
-    return OneReadChecker
+            self._read[key] = object_permission_codenames(user, obj)
+        return codename in self._read[key]
 
 
 def check_permission(bound_method: Any, user: Any) -> None:
@@ -134,12 +121,10 @@ def check_permission(bound_method: Any, user: Any) -> None:
 
 def refusal_reasons(bound_method: Any) -> list[str]:
     """Why the transition cannot run now: a wrong state or unmet conditions; [] if it can."""
-    meta = _meta(bound_method)
+    transition, field, state = _transition_now(bound_method)
     instance = bound_method.__self__
-    state = meta.field.get_state(instance)
-    transition = meta.get_transition(state) if meta.has_transition(state) else None
     if transition is None:
-        label = getattr(instance, f"get_{meta.field.name}_display", lambda: state)()
+        label = getattr(instance, f"get_{field.name}_display", lambda: state)()
         return [_("This cannot be done while the state is “%(state)s”.") % {"state": label}]
     return [
         str(getattr(c, "message", c.__name__)) for c in transition.conditions if not c(instance)

@@ -26,15 +26,18 @@ WRITE_ERRORS = {"409": "The state refused this, or another request won a race."}
 
 
 class AutoSchema(openapi.AutoSchema):
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:  # excluded from the schema
+            return None
         errors = dict(ERRORS)
-        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
             errors.update(WRITE_ERRORS)
+        responses = operation.setdefault("responses", {})
         for code, description in errors.items():
             responses.setdefault(
                 code,
                 {"content": {"application/json": {"schema": ERROR_SCHEMA}},
                  "description": description},
             )  # fmt: skip
-        return responses
+        return operation

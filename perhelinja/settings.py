@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "perhelinja.navigation.navigation",
             ],
         },
     },
@@ -332,7 +333,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60,
     },
     "dashboard-statistics": {
-        "task": "referrals.tasks.refresh_dashboard_statistics",
+        "task": "insight.tasks.refresh_dashboard_statistics",
         "schedule": 10 * 60,
     },
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("appointments.urls")),
     path("", include("evaluation.urls")),
+    path("", include("insight.urls")),
     path("", include("referrals.document_urls")),
     path("", include("perhelinja.api_urls")),
     path("admin/", admin.site.urls),

@@ -12,24 +12,22 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from consent.models import Consent
 from directory.models import Challenge, Mode, Municipality, Organization, TargetGroup
+from perhelinja.fastpath import CHALLENGES, MODES, referral_lists
 from perhelinja.filters import UTCDateTimeFilter
 from perhelinja.fsm import TransitionRefused
 
-from . import dashboard, insight, selectors, services
+from . import selectors, services
 from .actions import REFERRAL_ACTIONS
 from .audit import record_access, record_accesses
-from .forms import InsightForm
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     AccessRecord,
@@ -89,13 +87,11 @@ def attach_slugs(referrals: list[Referral]) -> None:
         referral.api_slugs = {"challenges": [], "preferred_modes": []}
     if not referrals:
         return
-    by_pk = {referral.pk: referral for referral in referrals}
-    kinds = {0: "challenges", 1: "preferred_modes"}  # children's rows (2) are not shown here
-    for row in selectors.rows_by_keys("summary", selectors.summary_rows, list(by_pk)):
-        if row["kind"] in kinds:
-            by_pk[row["referral_id"]].api_slugs[kinds[row["kind"]]].append(
-                row["slug"] if row["kind"] == 0 else row["code"]
-            )
+    lists = referral_lists([referral.pk for referral in referrals], (CHALLENGES, MODES))
+    for referral in referrals:
+        read = lists[referral.pk]
+        referral.api_slugs["challenges"] = [challenge.slug for challenge in read.challenges]
+        referral.api_slugs["preferred_modes"] = read.mode_codes
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -368,36 +364,3 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if request.user.has_perm("referrals.view_referral", referral):
             detail = ReferralDetailSerializer(referral, context={"request": request}).data
         return Response({"id": referral.pk, "state": referral.state, "referral": detail})
-
-
-class ThroughputView(APIView):
-    """The coordinators' aggregates, suppressed exactly as on screen and in the CSV."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATE),
-            OpenApiParameter("end", OpenApiTypes.DATE),
-            OpenApiParameter("area", str, description="'' = pilot areas, 'all', or a code"),
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
-    def get(self, request):
-        if not request.user.has_perm("referrals.triage_referral"):
-            raise exceptions.NotFound()
-        params = request.query_params.copy()
-        if params.get("start") or params.get("end"):
-            params["period"] = "custom"
-        form = InsightForm(params)
-        if not form.is_valid():
-            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
-        figures = insight.throughput(
-            dashboard.period_from(form.cleaned_data), dashboard.scope_from(form.cleaned_data)
-        )
-        _header, areas = dashboard.area_rows(figures)
-        return Response({
-            "period": {"start": figures.period.start, "end": figures.period.end},
-            "sections": {
-                s.key: dict(s.rows) for s in dashboard.sections(figures)
-            },
-            "areas": {name: values for name, values in areas},
-        })  # fmt: skip

@@ -15,6 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from appointments.models import AppointmentEvent, OutcomeReport
+from consent.models import Consent
+from evaluation.models import FeedbackInvitation
+
 from .models import Referral, ReferralEvent, State
 
 logger = logging.getLogger(__name__)
@@ -62,8 +66,6 @@ def due_for_erasure(now: datetime.datetime | None = None):
 
 def erase_referral(referral_id: int) -> bool:
     """Erase one referral's personal data; False when it was erased already."""
-    from appointments.models import AppointmentEvent, OutcomeReport
-    from evaluation.models import FeedbackInvitation
 
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral_id)
@@ -84,7 +86,6 @@ def erase_referral(referral_id: int) -> bool:
 
 def _erase_consent_when_unused(consent_id: int | None, now: datetime.datetime) -> None:
     """The giver's name goes once no referral made under the consent keeps personal data."""
-    from consent.models import Consent
 
     if consent_id is None:
         return

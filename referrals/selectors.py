@@ -6,18 +6,22 @@ referral must not learn that it exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet, Value
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from consent.models import Scope
-from directory.models import Challenge, Mode
-from perhelinja.compiled import compiled_rows
+from perhelinja.fastpath import (
+    CHALLENGES,
+    DECLINES,
+    ReferralLists,
+    referral_lists,
+    referral_lists_of,
+)
 
 from . import rows
 from .models import (
@@ -25,8 +29,6 @@ from .models import (
     TRIAGE_STATES,
     DeclineReason,
     Referral,
-    ReferralChild,
-    ReferralEvent,
     State,
     may_read_family,
 )
@@ -53,116 +55,32 @@ def get_referral_for_user(
     return referral
 
 
-def rows_by_keys(name: str, build: Callable[[list[int]], QuerySet], keys: list[int]) -> list[dict]:
-    """The rows of `build(keys)`, its SQL compiled once (`perhelinja.compiled`)."""
-    return compiled_rows(name, build, keys, model=Referral)
+def summary(referral: Referral) -> ReferralLists:
+    """What `_summary.html` shows of the referral's relations (challenges, ways to meet,
+    children's birth years), read in one query (`perhelinja.fastpath`)."""
+    return referral_lists_of(referral.pk)
 
 
-SUMMARY_COLUMNS = ("referral_id", "kind", "first", "then", "key", "code", "slug", "name_sv",
-                   "name_en", "active")  # fmt: skip
-
-
-# What a part of a summary UNION does not have, so that every part has every column.
-_SUMMARY_BLANKS = {"first": 0, "then": "", "key": 0, "code": "", "slug": "", "name_sv": "",
-                   "name_en": "", "active": True}  # fmt: skip
-SUMMARY_ORDER = ("referral_id", "kind", "first", "then", "key")
-
-
-def _summary_part(queryset: QuerySet, kind: int, **columns) -> QuerySet:
-    """One part of a summary UNION ALL: its `kind`, its `columns` and blanks for the rest."""
-    blanks = {name: Value(value) for name, value in _SUMMARY_BLANKS.items() if name not in columns}
-    return (
-        queryset.annotate(kind=Value(kind), **columns, **blanks)
-        .values_list(*SUMMARY_COLUMNS)
-        .order_by()  # the union orders
-    )
-
-
-def _challenge_rows(keys: list[int]) -> QuerySet:
-    return _summary_part(
-        Referral.challenges.through.objects.filter(referral_id__in=keys), 0,
-        first=F("challenge__position"), then=F("challenge__name_fi"), key=F("challenge_id"),
-        slug=F("challenge__slug"), name_sv=F("challenge__name_sv"),
-        name_en=F("challenge__name_en"), active=F("challenge__is_active"),
-    )  # fmt: skip
-
-
-def summary_rows(keys: list[int]) -> QuerySet:
-    """Challenges, ways to meet and children of the referrals `keys`, as one UNION ALL."""
-    modes = _summary_part(
-        Referral.preferred_modes.through.objects.filter(referral_id__in=keys), 1,
-        then=F("mode_id"), code=F("mode_id"),
-    )  # fmt: skip
-    children = _summary_part(
-        ReferralChild.objects.filter(referral_id__in=keys), 2,
-        first=F("birth_year"), key=F("pk"),
-    )  # fmt: skip
-    return _challenge_rows(keys).union(modes, children, all=True).order_by(*SUMMARY_ORDER)
-
-
-def triage_summary_rows(keys: list[int]) -> QuerySet:
-    """Challenges and declines (kind 3: reason code in `code`, oldest first) of `keys`."""
-    declines = _summary_part(
-        ReferralEvent.objects.filter(referral_id__in=keys, transition="decline"), 3,
-        key=F("pk"), code=F("reason_code"),
-    )  # fmt: skip
-    return _challenge_rows(keys).union(declines, all=True).order_by(*SUMMARY_ORDER)
-
-
-def prefetch_summary(referral: Referral) -> Referral:
-    """Its challenges, ways to meet and children's birth years read in one query instead of
-    three prefetches, in the models' own order, and kept where a prefetch would keep them, so
-    `referral.challenges.all` and the rest read no more."""
-    found = {"challenges": [], "preferred_modes": [], "children": []}
-    for row in rows_by_keys("summary", summary_rows, [referral.pk]):
-        kind, first, then, key = row["kind"], row["first"], row["then"], row["key"]
-        if kind == 0:
-            found["challenges"].append(
-                Challenge(
-                    pk=key,
-                    slug=row["slug"],
-                    name_fi=then,
-                    name_sv=row["name_sv"],
-                    name_en=row["name_en"],
-                    is_active=bool(row["active"]),
-                    position=first,
-                )
-            )
-        elif kind == 1:
-            found["preferred_modes"].append(Mode(code=row["code"]))
-        else:
-            found["children"].append(ReferralChild(pk=key, referral=referral, birth_year=first))
-    if not hasattr(referral, "_prefetched_objects_cache"):
-        referral._prefetched_objects_cache = {}
-    for name, objects in found.items():
-        # As Django's own prefetch_related keeps a relation's rows.
-        queryset = getattr(referral, name).all()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        referral._prefetched_objects_cache[name] = queryset
-    return referral
-
-
-def get_referral_for_triage(user, pk: int) -> Referral:
+def get_referral_for_triage(user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH) -> Referral:
     """The referral as routing needs it, for coordinators; templates show only the summary."""
     if not (user.is_active and user.has_perm("referrals.triage_referral")):
         raise Http404
     return get_object_or_404(
         Referral.objects.exclude(state=State.DRAFT)
         .select_related("consent", *SUMMARY_RELATED)
-        .prefetch_related(*SUMMARY_PREFETCH),
+        .prefetch_related(*prefetch),
         pk=pk,
     )
 
 
-def get_pooled_referral_for_user(user, pk: int) -> Referral:
+def get_pooled_referral_for_user(
+    user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH
+) -> Referral:
     """A referral open for claims, for workers of the organizations that may claim it."""
     if not getattr(user, "is_worker", False):
         raise Http404
     return get_object_or_404(
-        Referral.objects.select_related("consent", *SUMMARY_RELATED).prefetch_related(
-            *SUMMARY_PREFETCH
-        ),
+        Referral.objects.select_related("consent", *SUMMARY_RELATED).prefetch_related(*prefetch),
         pk=pk,
         state=State.POOLED,
         pool_organizations=user.organization_id,
@@ -210,19 +128,16 @@ def triage_queue() -> QuerySet:
 
 def triage_rows(values: list[dict]) -> list[ReferralRow]:
     """The triage queue's lines, with each referral's challenges and its last decline's
-    reason read in one more (compiled) query."""
+    reason read in one more query (`perhelinja.fastpath`)."""
     found = referral_rows(values, link="referrals:triage_detail")
     if not found:
         return found
-    by_pk = {row.pk: row for row in found}
-    language = (get_language() or "fi")[:2]
-    for row in rows_by_keys("triage", triage_summary_rows, list(by_pk)):
-        line = by_pk[row["referral_id"]]
-        if row["kind"] == 0:
-            name = row["then"] if language == "fi" else row[f"name_{language}"] or row["then"]
-            line.challenges.append(name)
-        else:
-            line.decline_label = rows.label(DeclineReason, row["code"])  # the last one stays
+    lists = referral_lists([row.pk for row in found], (CHALLENGES, DECLINES))
+    for line in found:
+        read = lists[line.pk]
+        line.challenges = [str(challenge) for challenge in read.challenges]
+        if read.decline_codes:
+            line.decline_label = rows.label(DeclineReason, read.decline_codes[-1])
     return found
 
 

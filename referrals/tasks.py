@@ -16,7 +16,10 @@ from directory.models import Role
 from perhelinja.outbox import enqueue
 
 from .actions import REFERRAL_ACTIONS
+from .models import Notification, ReferralEvent, TimelinessFlag
+from .retention import due_for_erasure, erase_referral
 from .services import consent_expire
+from .timeliness import overdue
 
 
 def _users():
@@ -44,7 +47,6 @@ def recipients(event) -> list:
 
 def deliver(users, *, referral_id: int, kind: str, event=None, template: str) -> int:
     """Write the in-app notifications and email those with an address, each in their language."""
-    from .models import Notification
 
     Notification.objects.bulk_create(
         Notification(user=u, referral_id=referral_id, kind=kind, event=event) for u in users
@@ -69,7 +71,6 @@ def notify_referral_event(event_id: int) -> int:
     The notification rows and the emails go in one transaction: a failed send rolls the rows
     back and the retry tries again; once the rows exist a redelivered task sends nothing.
     """
-    from .models import Notification, ReferralEvent
 
     event = ReferralEvent.objects.select_related("referral").get(pk=event_id)
     if Notification.objects.filter(event=event).exists():
@@ -95,14 +96,12 @@ def end_expired_consents() -> int:
 def sweep_timeliness() -> int:
     """Flag referrals that wait too long; each flag is told once, however often this runs.
     Returns how many flags were raised."""
-    from .timeliness import overdue
 
     return sum(_flag(*found) for found in overdue(timezone.now()))
 
 
 def _flag(referral, kind, organization) -> int:
     """The flag and its message are written together: a broker outage delays the message."""
-    from .models import TimelinessFlag
 
     try:
         with transaction.atomic():
@@ -119,7 +118,6 @@ def _flag(referral, kind, organization) -> int:
 @shared_task(acks_late=True)
 def notify_timeliness_flag(flag_id: int) -> int:
     """Remind the organization's workers, or escalate to the coordinators; returns emails sent."""
-    from .models import Notification, TimelinessFlag
 
     flag = TimelinessFlag.objects.get(pk=flag_id)
     if flag.kind == TimelinessFlag.Kind.NOT_ACCEPTED_REMINDER:
@@ -137,62 +135,5 @@ def notify_timeliness_flag(flag_id: int) -> int:
 @shared_task
 def erase_expired_personal_data() -> int:
     """Erase the personal data of referrals whose retention period has ended."""
-    from .retention import due_for_erasure, erase_referral
 
     return sum(erase_referral(pk) for pk in list(due_for_erasure().values_list("pk", flat=True)))
-
-
-@shared_task
-def refresh_dashboard_statistics() -> int:
-    """Recompute the dashboard figures coordinators look at most, before they ask."""
-    from .statistics import refresh_standard
-
-    return refresh_standard()
-
-
-@shared_task(acks_late=True)
-def build_insight_report(report_id: int) -> str:
-    """Make a coordinator's PDF period report, telling its progress as it goes."""
-    import datetime
-
-    from evaluation import dashboard as evaluation_dashboard
-    from perhelinja.pdf import render_pdf
-
-    from . import dashboard, insight
-    from .models import InsightReport
-
-    report = InsightReport.objects.get(pk=report_id)
-    if report.status == InsightReport.Status.READY:
-        return report.status
-
-    def step(status, progress, **fields):
-        InsightReport.objects.filter(pk=report_id).update(
-            status=status, progress=progress, **fields
-        )
-
-    try:
-        step(InsightReport.Status.RUNNING, 10)
-        p = report.parameters
-        figures = insight.throughput(
-            insight.Period(
-                datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])
-            ),
-            insight.Scope.from_json(p),
-        )
-        step(InsightReport.Status.RUNNING, 50)
-        with translation.override(report.language):
-            area_header, area_rows = dashboard.area_rows(figures)
-            context = {
-                "figures": figures,
-                "sections": dashboard.sections(figures),
-                "area_header": area_header,
-                "area_rows": area_rows,
-                "charts": dashboard.chart_svgs(figures),
-                "evaluation_tables": evaluation_dashboard.tables(figures.period, figures.scope),
-            }
-        pdf = render_pdf("insight_report", context, language=report.language)
-        step(InsightReport.Status.READY, 100, pdf=pdf, finished_at=timezone.now())
-    except Exception:
-        step(InsightReport.Status.FAILED, 100, finished_at=timezone.now())
-        raise
-    return InsightReport.Status.READY

@@ -18,10 +18,4 @@ urlpatterns = [
     path("pool/<int:pk>/", views.pool_detail, name="pool_detail"),
     path("pool/<int:pk>/claim/", views.pool_claim, name="claim"),
     path("notifications/", views.notifications, name="notifications"),
-    path("insight/", views.insight_dashboard, name="insight"),
-    path("insight/reports/", views.insight_report_new, name="insight_report_new"),
-    path("insight/reports/<int:pk>/", views.insight_report, name="insight_report"),
-    path(
-        "insight/reports/<int:pk>/report.pdf", views.insight_report_pdf, name="insight_report_pdf"
-    ),
 ]

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,25 +15,21 @@ from django.views.decorators.http import require_POST
 
 from consent.models import Scope
 from consent.services import consent_record
-from evaluation import dashboard as evaluation_dashboard
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, refusal_reasons
-from perhelinja.pdf import pdf_response
 
-from . import dashboard, insight, routing, selectors, services, statistics
+from . import routing, selectors, services
 from .actions import REFERRAL_ACTIONS
 from .audit import record_access
 from .forms import (
     ConsentForm,
     FamilyForm,
-    InsightForm,
     PreferencesForm,
     StateFilterForm,
 )
-from .models import AccessRecord, InsightReport, Notification, Referral, State
+from .models import AccessRecord, Notification, Referral, State
 from .paging import cursor_from, keyset_page
 from .rows import ReferralRow, appointment_rows, referral_rows
-from .tasks import build_insight_report
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
@@ -149,7 +145,10 @@ def referral_review(request, pk: int):
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:detail", pk=referral.pk)
-    context = {"referral": referral, "missing": missing, "step": 4}
+    context = {
+        "referral": referral, "summary": selectors.summary(referral), "missing": missing,
+        "step": 4,
+    }  # fmt: skip
     return render(request, "referrals/wizard_review.html", context)
 
 
@@ -184,6 +183,7 @@ def _detail_context(
         "can_book": works_on_it and referral.state in BOOKABLE,
         "appointments": appointment_rows(referral.appointments.all()) if works_on_it else [],
         "referral": referral,
+        "summary": selectors.summary(referral),
         "forms": forms,
         "is_referrer": is_referrer,
         "editable": is_referrer and referral.state in EDITABLE,
@@ -195,7 +195,7 @@ def _detail_context(
 def referral_detail(request, pk: int):
     # Reading only: one read of this person's permissions on the referral answers them all.
     asker = ReadOnlyAsker(request.user)
-    referral = selectors.prefetch_summary(selectors.get_referral_for_user(asker, pk, prefetch=()))
+    referral = selectors.get_referral_for_user(asker, pk, prefetch=())
     record_access(request, referral, AccessRecord.Channel.PAGE)
     context = _detail_context(request, referral, asker=asker)
     return render(request, "referrals/detail.html", context)
@@ -274,6 +274,7 @@ def _triage_context(request, referral, bound=None):
     forms = _forms(actions, bound, initial)
     return {
         "referral": referral,
+        "summary": selectors.summary(referral),
         "candidates": candidates,
         "clear_match": routing.clear_match(candidates),
         "forms": forms,
@@ -285,7 +286,7 @@ def _triage_context(request, referral, bound=None):
 @login_required
 def triage_detail(request, pk: int):
     _coordinator(request)
-    referral = selectors.get_referral_for_triage(request.user, pk)
+    referral = selectors.get_referral_for_triage(request.user, pk, prefetch=())
     return render(request, "referrals/triage_detail.html", _triage_context(request, referral))
 
 
@@ -342,8 +343,9 @@ def pool_rows(values: list[dict]) -> list[ReferralRow]:
 
 @login_required
 def pool_detail(request, pk: int):
-    referral = selectors.get_pooled_referral_for_user(request.user, pk)
-    return render(request, "referrals/pool_detail.html", {"referral": referral})
+    referral = selectors.get_pooled_referral_for_user(request.user, pk, prefetch=())
+    context = {"referral": referral, "summary": selectors.summary(referral)}
+    return render(request, "referrals/pool_detail.html", context)
 
 
 @require_POST
@@ -370,87 +372,3 @@ def notifications(request):
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return render(request, "referrals/notifications.html", {"items": items, "unread": set(unread)})
-
-
-# --- coordinator insight -----------------------------------------------------------------------
-
-
-def _insight_choice(params) -> tuple[InsightForm, insight.Period, insight.Scope]:
-    form = InsightForm(params or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return form, dashboard.period_from(data), dashboard.scope_from(data)
-
-
-@login_required
-def insight_dashboard(request):
-    """Pilot-area throughput as aggregates; small counts are hidden on screen and in the CSV."""
-    _coordinator(request)
-    form, period, scope = _insight_choice(request.GET)
-    stored = statistics.figures(period, scope)
-    figures, extra = stored.throughput, stored.sections()
-    evaluation_tables = evaluation_dashboard.tables(period, scope)
-    if request.GET.get("format") == "csv":
-        rows = dashboard.csv_rows(figures)
-        rows += [
-            [section.title, label, shown] for section in extra for label, shown in section.rows
-        ]
-        rows += evaluation_dashboard.csv_rows(evaluation_tables)
-        body = insight.to_csv(rows, header=[
-            _("Section"), _("Figure"), _("Value")
-        ])  # fmt: skip
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="perhelinja-{figures.period.start}-{figures.period.end}.csv"'
-        )
-        return response
-    area_header, area_rows = dashboard.area_rows(figures)
-    context = {
-        "form": form,
-        "figures": figures,
-        "sections": [*dashboard.sections(figures), *extra],
-        "area_header": area_header,
-        "area_rows": area_rows,
-        "charts": dashboard.chart_svgs(figures),
-        "monthly": dashboard.monthly_rows(figures),
-        "funnel": dashboard.funnel_rows(figures),
-        "evaluation_tables": evaluation_tables,
-        "csv_query": request.GET.urlencode(),
-        "computed_at": stored.computed_at,
-    }
-    return render(request, "referrals/insight.html", context)
-
-
-@require_POST
-@login_required
-def insight_report_new(request):
-    """Queue the PDF period report of the dashboard's current choice."""
-    _coordinator(request)
-    _form, period, scope = _insight_choice(request.POST)
-    report = InsightReport.objects.create(
-        requested_by=request.user,
-        language=(request.LANGUAGE_CODE or "fi")[:2],
-        parameters={
-            "start": period.start.isoformat(), "end": period.end.isoformat(), **scope.as_json()
-        },
-    )  # fmt: skip
-    build_insight_report.delay_on_commit(report.pk)
-    return redirect("referrals:insight_report", pk=report.pk)
-
-
-def _own_report(request, pk: int) -> InsightReport:
-    _coordinator(request)
-    return get_object_or_404(InsightReport, pk=pk, requested_by=request.user)
-
-
-@login_required
-def insight_report(request, pk: int):
-    report = _own_report(request, pk)
-    return render(request, "referrals/insight_report.html", {"report": report})
-
-
-@login_required
-def insight_report_pdf(request, pk: int):
-    report = _own_report(request, pk)
-    if report.status != InsightReport.Status.READY:
-        raise Http404
-    return pdf_response(bytes(report.pdf), f"perhelinja-report-{report.pk}.pdf")

@@ -7,6 +7,25 @@ import pytest
 NO_SKIP = os.environ.get("PERHELINJA_NO_SKIP") == "1"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: takes more than a few seconds (data at scale, the bench)"
+    )
+    config.addinivalue_line("markers", "browser: drives a real browser (Playwright)")
+    config.addinivalue_line("markers", "serve: starts the production stack (bin/serve)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests are the ones under tests/browser/, serve tests those of test_serve.py:
+    marked here so that no file can forget it."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+        if path.endswith("/tests/test_serve.py"):
+            item.add_marker(pytest.mark.serve)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

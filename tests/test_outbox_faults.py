@@ -55,7 +55,7 @@ DELIVERY_SECONDS = 30  # a worker starts (Django, Celery) and delivers within th
 REDIS_QUEUE, REDIS_UNACKED = "celery", "unacked"  # kombu's keys: the queue, taken-not-acked
 VISIBILITY_SECONDS = 1  # the second worker's: Redis redelivers what was taken longer ago
 
-pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def redis_client():

@@ -1,4 +1,4 @@
-"""Project-wide promises: migrations, README diagram, settings, demo data, login and admin."""
+"""Project-wide promises: migrations, the state diagram in docs, settings, demo, login, admin."""
 
 import os
 import subprocess
@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from demo.data import COORDINATOR_TOTP_SECRET
 from directory.models import Municipality, Organization, Service, User
 from referrals.diagram import mermaid, readme_block
 from referrals.models import Referral, State
@@ -24,10 +25,10 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
 
 
-def test_readme_state_diagram_matches_the_state_machine():
-    block = readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert block is not None, "README.md lost its state diagram block"
-    assert block == mermaid(), "README diagram drifted: run `make diagram`"
+def test_documented_state_diagram_matches_the_state_machine():
+    block = readme_block((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"))
+    assert block is not None, "docs/architecture.md lost its state diagram block"
+    assert block == mermaid(), "docs/architecture.md diagram drifted: run `make diagram`"
 
 
 def test_diagram_contains_every_state():
@@ -121,8 +122,6 @@ def test_every_demo_user_can_log_in_and_sees_their_start_page(demo, client, sett
 
 @pytest.mark.django_db
 def test_the_demo_prints_the_coordinators_second_factor(demo):
-    from directory.demo_data import COORDINATOR_TOTP_SECRET
-
     assert COORDINATOR_TOTP_SECRET in demo
     assert f"otpauth://totp/Perhelinja%3Acoordinator?secret={COORDINATOR_TOTP_SECRET}" in demo
     assert "manage.py totp_code coordinator" in demo

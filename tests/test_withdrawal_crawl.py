@@ -39,7 +39,7 @@ from tests.appointments.helpers import accepted_with_shift
 from tests.factories import ConsentFactory, api_client_for, draft_referral
 from tests.two_factor import login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # --- the family: distinctive values, and how each is looked for in a response ----------------
 
@@ -203,8 +203,8 @@ UNFILLED = {
     # A family's feedback answer (coordinators only, POST only): none was given.
     "evaluation:comment_remove",
     # A coordinator's own insight report: there is none, and it holds aggregates only.
-    "referrals:insight_report",
-    "referrals:insight_report_pdf",
+    "insight:report",
+    "insight:report_pdf",
     # Outreach activities: there is none, and they hold no family's data.
     "evaluation:outreach_edit",
     "evaluation:outreach_delete",

@@ -159,24 +159,30 @@ def test_the_free_times_say_when_how_and_with_whom_in_the_readers_language(clien
 
 
 @pytest.mark.parametrize("invalid", [False, True])
-def test_the_free_time_buttons_are_the_markup_djangos_templates_write(invalid):
-    from django import forms
-    from django.test.html import parse_html
-
-    from appointments.forms import BookForm, OfferForm
-    from appointments.services import free_slots
+@pytest.mark.parametrize(
+    "view, name, kind", [("book", "slot", "radio"), ("offer", "slots", "checkbox")]
+)
+def test_the_free_times_are_labelled_buttons_in_a_group_with_a_legend(
+    client, view, name, kind, invalid
+):
+    import re
 
     _referral, cast, shift = accepted_with_shift()
-    data = {"slot": "x", "slots": ["x"]} if invalid else None
-    for form_class, name, django_widget in (
-        (BookForm, "slot", forms.RadioSelect), (OfferForm, "slots", forms.CheckboxSelectMultiple),
-    ):  # fmt: skip
-        form = form_class(data, slots=free_slots(cast.organization))
-        if invalid:
-            assert not form.is_valid()
-        ours = str(form[name])
-        form.fields[name].widget = django_widget(choices=form.fields[name].widget.choices)
-        theirs = str(form[name])
-        assert parse_html(ours) == parse_html(theirs)
-        assert ours.count("<input") == shift.slots.count()
-        assert ('aria-invalid="true"' in ours) is invalid
+    client.force_login(cast.handler)
+    url = reverse(f"appointments:{view}", args=[_referral.pk])
+    response = client.post(url, {name: "x"}) if invalid else client.get(url)
+    page = response.content.decode()
+    group = page[page.index("<fieldset") : page.index("</fieldset>")]
+    assert re.search(r"<legend[^>]*>\s*Free times", group) or re.search(
+        r"<legend[^>]*>\s*Times to offer", group
+    )
+    buttons = re.findall(r"<input [^>]*>", group)
+    assert len(buttons) == shift.slots.count()
+    values = set()
+    for button in buttons:
+        assert f'type="{kind}"' in button and f'name="{name}"' in button
+        values.add(int(re.search(r'value="(\d+)"', button).group(1)))
+        own_id = re.search(r' id="([^"]+)"', button).group(1)
+        assert f'<label for="{own_id}">' in group  # each button is named by its label
+        assert ('aria-invalid="true"' in button) is invalid
+    assert values == set(shift.slots.values_list("pk", flat=True))

@@ -1,5 +1,5 @@
-"""The referral page's and the list API's one-query reads of challenges, ways to meet and
-children give what the relations themselves give, in the same order."""
+"""The referral pages and the list API show what the relations themselves give, in the same
+order (`perhelinja.fastpath` reads them in one query: tests/test_fastpath.py)."""
 
 import pytest
 from django.urls import reverse
@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 
 from directory.models import Mode
 from referrals.models import Referral, ReferralChild, State
-from referrals.selectors import prefetch_summary
 from tests.factories import ChallengeFactory, referral_in_state
 
 pytestmark = pytest.mark.django_db
@@ -25,37 +24,6 @@ def referral_with_lists(state=State.ASSIGNED):
     for year in (2022, 2015, 2019):
         ReferralChild.objects.create(referral=referral, birth_year=year)
     return referral, cast
-
-
-def lists(referral):
-    return (
-        [(c.pk, c.slug, str(c), c.position) for c in referral.challenges.all()],
-        [str(m) for m in referral.preferred_modes.all()],
-        [c.birth_year for c in referral.children.all()],
-    )
-
-
-def test_the_summary_is_read_in_one_query_as_the_relations_give_it(
-    django_assert_num_queries,
-):
-    referral, _cast = referral_with_lists()
-    expected = lists(Referral.objects.get(pk=referral.pk))
-    assert len(expected[0]) == 4 and len(expected[1]) == 2 and len(expected[2]) == 4
-    fresh = Referral.objects.get(pk=referral.pk)
-    with django_assert_num_queries(1):
-        prefetch_summary(fresh)
-    with django_assert_num_queries(0):
-        assert lists(fresh) == expected
-
-
-def test_a_referral_without_lists_reads_empty_ones(django_assert_num_queries):
-    referral, _cast = referral_in_state(State.ASSIGNED)
-    referral.challenges.clear()
-    referral.children.all().delete()
-    fresh = Referral.objects.get(pk=referral.pk)
-    with django_assert_num_queries(1):
-        prefetch_summary(fresh)
-    assert lists(fresh) == ([], [], [])
 
 
 def test_the_detail_page_shows_the_lists_in_the_models_order(client):
@@ -82,15 +50,7 @@ def test_the_list_api_gives_the_slugs_the_detail_gives():
     assert rows[referral.pk]["challenges"][-1] == "aa-last"  # position 5
 
 
-def test_the_sql_compiled_once_reads_each_referral_its_own_lists():
-    first, _cast = referral_with_lists()
-    second, _ = referral_in_state(State.SUBMITTED)
-    for referral in (first, second, first):
-        fresh = prefetch_summary(Referral.objects.get(pk=referral.pk))
-        assert lists(fresh) == lists(Referral.objects.get(pk=referral.pk))
-
-
-def test_the_permission_read_compiled_once_answers_for_each_person_and_referral(client):
+def test_the_referral_page_answers_each_person_from_their_own_grants(client):
     referral, cast = referral_in_state(State.ASSIGNED)
     elsewhere, other = referral_in_state(State.ASSIGNED)
     page = reverse("referrals:detail", args=[referral.pk])
@@ -104,3 +64,22 @@ def test_the_permission_read_compiled_once_answers_for_each_person_and_referral(
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, (user, url)
+
+
+def test_the_triage_and_review_pages_show_the_lists_in_the_models_order(client):
+    from tests.two_factor import login
+
+    submitted, cast = referral_with_lists(State.SUBMITTED)
+    draft, _cast = referral_with_lists(State.DRAFT)
+    for referral, url, user in (
+        (submitted, reverse("referrals:triage_detail", args=[submitted.pk]), cast.coordinator),
+        (draft, reverse("referrals:review", args=[draft.pk]), draft.referrer),
+    ):
+        login(client, user)
+        page = client.get(url).content.decode()
+        names = [str(c) for c in Referral.objects.get(pk=referral.pk).challenges.all()]
+        modes = [str(m) for m in Referral.objects.get(pk=referral.pk).preferred_modes.all()]
+        assert ", ".join(names) in page, url
+        assert ", ".join(modes) in page, url
+        years = [str(c.birth_year) for c in Referral.objects.get(pk=referral.pk).children.all()]
+        assert len(years) >= 3 and ", ".join(years) in page, url

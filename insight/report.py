@@ -1,0 +1,325 @@
+"""The coordinator's report: one object for a period and a scope, rendered alike by the
+dashboard page, its CSV, the PDF period report and the statistics API.
+
+`build(period, scope)` reads the figures (`insight.snapshot`: stored for a while, else computed),
+lays them out as tables and protects every published count in one step
+(`insight.suppression.protect`): every table with its margins, and every table that shares a
+total or a figure with another, is one linked system, so no hidden cell can be recomputed by
+subtraction from anything shown anywhere in the report. Rates, means and waits are shown only
+when the counts they come from are shown. Renderers only format what the report holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from appointments.models import NextStep, ServiceGiven
+from directory.models import ModeCode
+from referrals.models import DeclineReason, FamilyLanguage, State, TimelinessFlag
+
+from . import charts, evaluation, snapshot
+from .figures import Throughput, Wait, rate
+from .period import Period, Scope
+from .tables import Counted, Derived, Layout, Table, decimal_text, percent
+
+TOTAL = ("in",)  # referrals submitted in the period: the total most tables share
+COMPLETED = ("state", State.COMPLETED)
+
+
+@dataclass
+class Report:
+    period: Period
+    scope: Scope
+    computed_at: datetime.datetime
+    tables: list[Table]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def csv_rows(self) -> list[list[str]]:
+        """(table, figure, value) rows: the figure is the row's label, and the column's when
+        the table has more than one."""
+        rows = []
+        for table in self.tables:
+            for label, values in table.rows:
+                for column, value in zip(table.columns, values, strict=True):
+                    figure = label if len(table.columns) == 1 else f"{label}: {column}"
+                    rows.append([table.title, figure, value])
+        return rows
+
+    def as_json(self) -> dict:
+        return {
+            "period": {"start": self.period.start, "end": self.period.end},
+            "scope": self.scope.as_json(),
+            "computed_at": self.computed_at,
+            "tables": {
+                t.key: {
+                    "title": t.title,
+                    "row_label": t.row_label,
+                    "columns": t.columns,
+                    "rows": [[label, *values] for label, values in t.rows],
+                }
+                for t in self.tables
+            },
+        }
+
+
+def _wait_cells(layout: Layout, name: str, wait: Wait) -> tuple[Derived, Derived]:
+    """A wait's median and 90th percentile, hidden with the count of waits behind them."""
+    key = ("wait", name)
+    layout.count(key, wait.count)
+    return Derived(decimal_text(wait.median), (key,)), Derived(decimal_text(wait.p90), (key,))
+
+
+# --- the tables -----------------------------------------------------------------------------
+
+
+def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: tuple) -> None:
+    total = layout.count(TOTAL, t.referrals_in)
+    completed_value = t.by_state.get(State.COMPLETED, 0)
+    assigned = layout.count(("assigned",), t.assigned)
+    accepted = layout.count(("accepted",), t.accepted)
+    completed = layout.count(COMPLETED, completed_value)
+
+    # Month by month, with the total row the state table also gives.
+    months = []
+    for year, month, arrived, done in t.monthly:
+        months.append(
+            (
+                f"{month}/{year}",
+                [
+                    layout.count(("month", year, month, "in"), arrived),
+                    layout.count(("month", year, month, "completed"), done),
+                ],
+            )
+        )
+    layout.sum(TOTAL, [cells[0].key for _label, cells in months])
+    layout.sum(COMPLETED, [cells[1].key for _label, cells in months])
+    months.append((_("Total"), [total, completed]))
+    layout.add(
+        Table("months", _("Referrals by month"), _("Month"), [_("Referrals in"), _("Completed")]),
+        months,
+    )
+
+    funnel = [
+        (_("Submitted"), [total]),
+        (_("Assigned"), [assigned]),
+        (_("Accepted"), [accepted]),
+        (_("Completed"), [completed]),
+    ]
+    layout.add(
+        Table("funnel", _("From submitted to completed"), _("Step"), [_("Referrals")]), funnel
+    )
+
+    # By area: every pilot area in the scope and the other municipalities together, so that
+    # each column adds up to the total the other tables show.
+    columns = ["referrals_in", "accepted", "declined", "completed"]
+    totals = {
+        "referrals_in": TOTAL,
+        "accepted": ("accepted",),
+        "declined": ("declined",),
+        "completed": COMPLETED,
+    }
+    layout.count(("declined",), t.declined)
+    areas = [
+        (name, [layout.count(("area", name, c), getattr(fig, c)) for c in columns])
+        for name, fig in t.by_area.items()
+    ]
+    others = {
+        c: getattr(t.area_total, c) - sum(getattr(f, c) for f in t.by_area.values())
+        for c in columns
+    }
+    if any(others.values()) or not t.scope.municipalities:
+        areas.append(
+            (_("Other municipalities"), [layout.count(("area", "", c), others[c]) for c in columns])
+        )
+    for index, c in enumerate(columns):
+        layout.sum(totals[c], [cells[index].key for _name, cells in areas])
+    areas.append((_("Total"), [Counted(totals[c]) for c in columns]))
+    layout.add(
+        Table(
+            "areas",
+            _("By area"),
+            _("Area"),
+            [_("Referrals in"), _("Accepted"), _("Declined"), _("Completed")],
+        ),
+        areas,
+    )
+
+    one = [_("Value")]
+    layout.add(
+        Table("states", _("Referrals in, by state now"), "", one),
+        layout.one_way("state", t.by_state, dict(State.choices), TOTAL),
+    )
+    layout.add(
+        Table("decisions", _("Acceptance and decline"), "", one),
+        [
+            (_("Assigned to an organization"), [assigned]),
+            (
+                _("Acceptance rate"),
+                [Derived(percent(rate(t.accepted, t.assigned)), (("accepted",), ("assigned",)))],
+            ),
+            (
+                _("Decline rate"),
+                [Derived(percent(rate(t.declined, t.assigned)), (("declined",), ("assigned",)))],
+            ),
+        ],
+    )
+    layout.add(
+        Table("decline_reasons", _("Decline reasons"), "", one),
+        layout.one_way(
+            "decline_reason", t.decline_reasons, dict(DeclineReason.choices), ("declines",)
+        ),
+    )
+    waits = []
+    for name, label, wait in (
+        ("accept", _("Submitted → accepted"), t.wait_to_accept),
+        ("first_appointment", _("Submitted → first appointment"), t.wait_to_first_appointment),
+    ):
+        median, p90 = _wait_cells(layout, name, wait)
+        waits += [
+            (f"{label}: {_('median')}", [median]),
+            (f"{label}: {_('90th percentile')}", [p90]),
+        ]
+    layout.add(Table("waits", _("Waiting times (days)"), "", one), waits)
+
+    held = layout.count(("sessions", "attended"), t.sessions_held)
+    layout.count(("sessions", "no_show"), t.no_shows)
+    layout.count(("sessions", "all"), t.sessions_held + t.no_shows)
+    layout.sum(("sessions", "all"), [("sessions", "attended"), ("sessions", "no_show")])
+    no_show_rate = Derived(percent(t.no_show_rate), (("sessions", "no_show"), ("sessions", "all")))
+    layout.add(
+        Table("sessions", _("Sessions"), "", one),
+        [(_("Sessions held"), [held]), (_("No-show rate"), [no_show_rate])],
+    )
+    layout.add(
+        Table("outcomes", _("Outcomes"), "", one),
+        layout.one_way("next_step", t.outcomes, dict(NextStep.choices), ("outcomes",)),
+    )
+    layout.add(
+        Table("services", _("Service given"), "", one),
+        layout.one_way(
+            "service_given", t.services_given, dict(ServiceGiven.choices), ("outcomes",)
+        ),
+    )
+    layout.add(
+        Table("languages", _("Language mix"), "", one),
+        layout.one_way("language", t.language_mix, dict(FamilyLanguage.choices), TOTAL),
+    )
+    layout.add(
+        Table("modes", _("Preferred ways to meet"), "", one),
+        layout.one_way("mode", t.mode_mix, dict(ModeCode.choices), ("modes",)),
+    )
+    backlog_labels = {k: v for k, v in State.choices if k in t.backlog_now}
+    layout.add(
+        Table("backlog", _("Backlog now"), "", one),
+        layout.one_way("backlog", t.backlog_now, backlog_labels, ("backlog",)),
+    )
+    layout.add(
+        Table("timeliness", _("Timeliness breaches now"), "", one),
+        layout.one_way(
+            "timeliness", timeliness, dict(TimelinessFlag.Kind.choices), ("timeliness",)
+        ),
+    )
+    booked, all_slots = capacity
+    layout.sum(("slots", "all"), [("slots", "booked"), ("slots", "free")])
+    layout.add(
+        Table("capacity", _("Capacity in the period"), "", one),
+        [
+            (_("Booked times"), [layout.count(("slots", "booked"), booked)]),
+            (_("Free times"), [layout.count(("slots", "free"), all_slots - booked)]),
+            (_("All times"), [layout.count(("slots", "all"), all_slots)]),
+            (
+                _("Capacity use"),
+                [
+                    Derived(
+                        percent(rate(booked, all_slots)), (("slots", "booked"), ("slots", "all"))
+                    )
+                ],
+            ),
+        ],
+    )
+
+
+def _number(shown: str) -> float | None:
+    return float(shown) if shown.isdigit() else None
+
+
+def _draw(report: Report) -> None:
+    """The charts draw exactly the protected numbers of the tables they stand beside (none
+    beside a table left out)."""
+    months = report.table("months").rows[:-1]
+    if months:
+        report.table("months").chart = charts.line_chart(
+            _("Referrals by month"),
+            [label for label, _values in months],
+            [
+                charts.Series(_("Referrals in"), [_number(v[0]) for _label, v in months]),
+                charts.Series(_("Completed"), [_number(v[1]) for _label, v in months]),
+            ],
+        )
+    funnel = report.table("funnel").rows
+    if funnel:
+        report.table("funnel").chart = charts.bar_chart(
+            _("From submitted to completed"),
+            [label for label, _v in funnel],
+            [_number(v[0]) for _label, v in funnel],
+        )
+    areas = report.table("areas").rows[:-1]
+    if areas:
+        report.table("areas").chart = charts.bar_chart(
+            _("Referrals in by area"),
+            [name for name, _v in areas],
+            [_number(v[0]) for _name, v in areas],
+        )
+
+
+def assemble(figures: snapshot.Figures, evaluation_figures: evaluation.Figures) -> Report:
+    """The report of stored or computed figures, in the active language."""
+    t = figures.throughput
+    layout = Layout()
+    _referral_tables(layout, t, figures.timeliness, figures.capacity)
+    evaluation.tables(layout, evaluation_figures)
+    report = Report(t.period, t.scope, figures.computed_at, layout.publish())
+    _draw(report)
+    return report
+
+
+def build(period: Period, scope: Scope) -> Report:
+    """The one report of a period and a scope: what every rendering shows."""
+    return assemble(snapshot.figures(period, scope), evaluation.figures(period, scope))
+
+
+# --- CSV for Finnish Excel -------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    text = str(value)
+    # A text cell beginning with a formula character would run as a formula in Excel.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def to_csv(rows: list[list], *, header: list[str]) -> bytes:
+    """UTF-8 with a BOM, ";" between cells, decimal comma, CRLF line ends: what Excel opens
+    directly in Finnish locale. Text beginning with =, +, -, @ is prefixed with ' so that it is
+    never run as a formula."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_csv_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8-sig")

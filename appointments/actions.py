@@ -51,57 +51,93 @@ FLAG_REBOOKING = Effect(
 
 def _audit(appointment, action, *, actor, source, reason, reason_code, before) -> AppointmentEvent:
     return AppointmentEvent.objects.create(
-        appointment=appointment, actor=None if action.via_link else actor,
-        via_family_link=action.via_link, transition=action.transition, from_state=source,
-        to_state=appointment.state, reason=reason,
-    )  # fmt: skip
+        appointment=appointment,
+        actor=None if action.via_link else actor,
+        via_family_link=action.via_link,
+        transition=action.transition,
+        from_state=source,
+        to_state=appointment.state,
+        reason=reason,
+    )
 
 
 APPOINTMENT_ACTIONS = Registry(model=Appointment, target="appointment", audit=_audit)
 APPOINTMENT_ACTIONS.add(
     Action(
-        name="confirm", transition="confirm", title=_("Confirm"),
+        name="confirm",
+        transition="confirm",
+        title=_("Confirm"),
         button=_("Confirmed with the family"),
-        kind=PRIMARY, service="appointments.services.appointment_confirm",
+        kind=PRIMARY,
+        service="appointments.services.appointment_confirm",
         places=frozenset({"detail"}),
     ),
     Action(
-        name="attend", transition="attend", title=_("Attended"), button=_("Attended"),
-        kind=PRIMARY, service="appointments.services.appointment_attend",
-        places=frozenset({"detail"}), effects=(START_SERVICE,),
+        name="attend",
+        transition="attend",
+        title=_("Attended"),
+        button=_("Attended"),
+        kind=PRIMARY,
+        service="appointments.services.appointment_attend",
+        places=frozenset({"detail"}),
+        effects=(START_SERVICE,),
     ),
     Action(
-        name="no_show", transition="no_show", title=_("Did not come"), button=_("Did not come"),
-        service="appointments.services.appointment_no_show", places=frozenset({"detail"}),
+        name="no_show",
+        transition="no_show",
+        title=_("Did not come"),
+        button=_("Did not come"),
+        service="appointments.services.appointment_no_show",
+        places=frozenset({"detail"}),
     ),
     Action(
-        name="cancel", transition="cancel_by_organization",
-        title=_("Cancelled by the organization"), button=_("We cancel"), kind=DANGER,
-        fields=("reason",), service="appointments.services.appointment_cancel_by_organization",
-        places=frozenset({"detail"}), audience=frozenset({"family", "worker"}),
+        name="cancel",
+        transition="cancel_by_organization",
+        title=_("Cancelled by the organization"),
+        button=_("We cancel"),
+        kind=DANGER,
+        fields=("reason",),
+        service="appointments.services.appointment_cancel_by_organization",
+        places=frozenset({"detail"}),
+        audience=frozenset({"family", "worker"}),
         effects=(MESSAGE_CANCELLED,),
     ),
     Action(
-        name="cancel_by_family", transition="cancel_by_family",
-        title=_("Cancelled by the family"), button=_("The family cancelled"), kind=DANGER,
-        fields=("reason",), service="appointments.services.appointment_cancel_by_family",
-        places=frozenset({"detail"}), audience=frozenset({"family", "worker"}),
+        name="cancel_by_family",
+        transition="cancel_by_family",
+        title=_("Cancelled by the family"),
+        button=_("The family cancelled"),
+        kind=DANGER,
+        fields=("reason",),
+        service="appointments.services.appointment_cancel_by_family",
+        places=frozenset({"detail"}),
+        audience=frozenset({"family", "worker"}),
         effects=(MESSAGE_CANCELLED,),
     ),
     # The system's and the family's own, offered on no worker's page:
     Action(
-        name="cancel_for_rebooking", transition="cancel_by_organization",
-        title=_("Cancelled by the organization"), audience=frozenset({"family", "worker"}),
+        name="cancel_for_rebooking",
+        transition="cancel_by_organization",
+        title=_("Cancelled by the organization"),
+        audience=frozenset({"family", "worker"}),
         effects=(FLAG_REBOOKING, MESSAGE_REBOOK),
     ),
     Action(
-        name="family_confirm", transition="confirm", title=_("Confirm"), via_link=True,
+        name="family_confirm",
+        transition="confirm",
+        title=_("Confirm"),
+        via_link=True,
     ),
     Action(
-        name="family_cancel", transition="cancel_by_family", title=_("Cancelled by the family"),
-        via_link=True, audience=frozenset({"family", "worker"}), effects=(MESSAGE_CANCELLED,),
+        name="family_cancel",
+        transition="cancel_by_family",
+        title=_("Cancelled by the family"),
+        button=_("Cancel this time"),
+        via_link=True,
+        audience=frozenset({"family", "worker"}),
+        effects=(MESSAGE_CANCELLED,),
     ),
-)  # fmt: skip
+)
 
 
 @END_APPOINTMENTS.implement
@@ -116,9 +152,13 @@ def end_appointments(change: Change) -> None:
     for appointment in upcoming:
         run(
             # The referral's end, not its reason (a withdrawal's reason is the family's own).
-            APPOINTMENT_ACTIONS, appointment, name, actor=change.actor,
-            reason=str(change.action.title), permission_checked=True,
-        )  # fmt: skip
+            APPOINTMENT_ACTIONS,
+            appointment,
+            name,
+            actor=change.actor,
+            reason=str(change.action.title),
+            permission_checked=True,
+        )
     SlotOffer.objects.filter(
         referral=referral, appointment__isnull=True, expires_at__gt=timezone.now()
     ).update(expires_at=timezone.now())

@@ -10,8 +10,17 @@ from .models import Appointment, AppointmentEvent, OutcomeReport, Shift, Slot, S
 
 @admin.register(Shift)
 class ShiftAdmin(ReadOnlyAdmin):
-    list_display = ["worker", "organization", "mode", "site", "first_day", "start_time",
-                    "end_time", "rrule", "cancelled_at"]  # fmt: skip
+    list_display = [
+        "worker",
+        "organization",
+        "mode",
+        "site",
+        "first_day",
+        "start_time",
+        "end_time",
+        "rrule",
+        "cancelled_at",
+    ]
     list_filter = ["mode", "organization"]
     list_select_related = ["worker", "organization", "site"]
 

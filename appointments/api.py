@@ -74,10 +74,22 @@ class ShiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shift
         fields = [
-            "id", "organization", "worker", "mode", "site", "first_day", "start_time",
-            "end_time", "rrule", "repeat_until", "slot_minutes", "buffer_minutes",
-            "cancelled_at", "cancel_reason", "created_at",
-        ]  # fmt: skip
+            "id",
+            "organization",
+            "worker",
+            "mode",
+            "site",
+            "first_day",
+            "start_time",
+            "end_time",
+            "rrule",
+            "repeat_until",
+            "slot_minutes",
+            "buffer_minutes",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+        ]
         read_only_fields = fields
 
     start_time = WallTimeField(read_only=True)
@@ -86,9 +98,10 @@ class ShiftSerializer(serializers.ModelSerializer):
 
 class ShiftCreateSerializer(serializers.Serializer):
     worker = serializers.PrimaryKeyRelatedField(
-        queryset=UserModel.objects.none(), required=False,
+        queryset=UserModel.objects.none(),
+        required=False,
         help_text="A worker of the caller's organization; the caller when left out.",
-    )  # fmt: skip
+    )
     mode = serializers.ChoiceField(choices=ModeCode.choices)
     site = serializers.PrimaryKeyRelatedField(
         queryset=ReceptionSite.objects.filter(is_active=True), required=False, allow_null=True
@@ -107,9 +120,11 @@ class ShiftCreateSerializer(serializers.Serializer):
         user = request.user if request is not None else None
         if user is None:
             return
-        self.fields["worker"].queryset = UserModel.objects.filter(
-            organization_id=user.organization_id, is_active=True
-        ) if user.organization_id else UserModel.objects.none()  # fmt: skip
+        self.fields["worker"].queryset = (
+            UserModel.objects.filter(organization_id=user.organization_id, is_active=True)
+            if user.organization_id
+            else UserModel.objects.none()
+        )
 
     def validate_first_day(self, day):
         if day < timezone.localdate():
@@ -130,9 +145,11 @@ class ShiftCancelSerializer(serializers.Serializer):
 
 class ShiftViewSet(
     OwnOrganizationMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
-):  # fmt: skip
+):
     """The reception shifts of the caller's organization (workers only)."""
 
     lookup_value_regex = r"\d+"
@@ -228,9 +245,19 @@ class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = [
-            "id", "referral", "slot", "worker", "organization", "starts_at", "ends_at",
-            "mode", "site", "state", "needs_rebooking", "rescheduled_from",
-        ]  # fmt: skip
+            "id",
+            "referral",
+            "slot",
+            "worker",
+            "organization",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "site",
+            "state",
+            "needs_rebooking",
+            "rescheduled_from",
+        ]
         read_only_fields = fields
 
 
@@ -268,9 +295,11 @@ class AppointmentFilter(django_filters.FilterSet):
 
 class AppointmentViewSet(
     OwnOrganizationMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
-):  # fmt: skip
+):
     """Appointments of the caller's organization; booking a free slot for a referral it holds."""
 
     lookup_value_regex = r"\d+"
@@ -311,10 +340,12 @@ class AppointmentViewSet(
             )
         except services.SlotUnavailable as exc:
             return Response(
-                {"detail": exc.messages, "alternatives": SlotSerializer(
-                    exc.alternatives, many=True).data},
+                {
+                    "detail": exc.messages,
+                    "alternatives": SlotSerializer(exc.alternatives, many=True).data,
+                },
                 status=status.HTTP_409_CONFLICT,
-            )  # fmt: skip
+            )
         return Response(
             AppointmentDetailSerializer(appointment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -342,9 +373,17 @@ class OutcomeSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutcomeReport
         fields = [
-            "id", "referral", "service_given", "sessions", "next_step", "themes",
-            "onward_organization", "onward_referral", "summary_for_referrer", "created_at",
-        ]  # fmt: skip
+            "id",
+            "referral",
+            "service_given",
+            "sessions",
+            "next_step",
+            "themes",
+            "onward_organization",
+            "onward_referral",
+            "summary_for_referrer",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -354,9 +393,11 @@ class OutcomeCreateSerializer(serializers.Serializer):
     sessions = serializers.IntegerField(min_value=0, max_value=1000)
     next_step = serializers.ChoiceField(choices=NextStep.choices)
     themes = serializers.SlugRelatedField(
-        slug_field="slug", many=True, required=False,
+        slug_field="slug",
+        many=True,
+        required=False,
         queryset=OutcomeTheme.objects.filter(is_active=True),
-    )  # fmt: skip
+    )
     summary_for_referrer = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     onward_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True
@@ -365,9 +406,11 @@ class OutcomeCreateSerializer(serializers.Serializer):
 
 class OutcomeViewSet(
     OwnOrganizationMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
-):  # fmt: skip
+):
     """Outcome reports of the caller's organization; reporting one completes the referral."""
 
     lookup_value_regex = r"\d+"

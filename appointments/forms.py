@@ -50,6 +50,18 @@ class SoonestSlots(ModelChoiceIterator):
         return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
 
 
+class SlotRadioSelect(forms.RadioSelect):
+    """Django's radio buttons, each option rendered by one template instead of three."""
+
+    option_template_name = "perhelinja/widgets/input_option.html"
+
+
+class SlotCheckboxes(forms.CheckboxSelectMultiple):
+    """Django's checkboxes, each option rendered by one template instead of three."""
+
+    option_template_name = "perhelinja/widgets/input_option.html"
+
+
 class SlotChoiceField(forms.ModelChoiceField):
     iterator = SoonestSlots
 
@@ -98,7 +110,7 @@ class ShiftForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=forms.RadioSelect)
+    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=SlotRadioSelect)
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +120,7 @@ class BookForm(forms.Form):
 class OfferForm(forms.Form):
     slots = SlotsChoiceField(
         label=_("Times to offer the family (two or three)"), queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SlotCheckboxes,
     )  # fmt: skip
 
     def __init__(self, *args, slots, **kwargs):

@@ -25,26 +25,39 @@ class Shift(models.Model):
     """A worker's reception shift: at a site or remote, once or repeating by an RFC 5545 rule."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="shifts",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="shifts",
         verbose_name=_("organization"),
-    )  # fmt: skip
+    )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="shifts",
         verbose_name=_("worker"),
-    )  # fmt: skip
+    )
     mode = models.CharField(_("mode"), max_length=20, choices=ModeCode.choices)
     site = models.ForeignKey(
-        ReceptionSite, on_delete=models.PROTECT, null=True, blank=True, related_name="shifts",
-        verbose_name=_("reception site"), help_text=_("Required for reception visits."),
-    )  # fmt: skip
+        ReceptionSite,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        verbose_name=_("reception site"),
+        help_text=_("Required for reception visits."),
+    )
     first_day = models.DateField(_("first day"))
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
     rrule = models.CharField(
-        _("repeats"), max_length=200, blank=True,
-        help_text=_("An iCalendar rule, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU for every other "
-                    "Tuesday. Empty for a one-off shift."),
-    )  # fmt: skip
+        _("repeats"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "An iCalendar rule, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU for every other "
+            "Tuesday. Empty for a one-off shift."
+        ),
+    )
     repeat_until = models.DateField(_("repeat until"), null=True, blank=True)
     slot_minutes = models.PositiveSmallIntegerField(_("session length (minutes)"), default=45)
     buffer_minutes = models.PositiveSmallIntegerField(_("break between (minutes)"), default=15)
@@ -102,13 +115,17 @@ class Slot(models.Model):
         Shift, on_delete=models.CASCADE, related_name="slots", verbose_name=_("shift")
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="slots",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="slots",
         verbose_name=_("worker"),
-    )  # fmt: skip
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="slots",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="slots",
         verbose_name=_("organization"),
-    )  # fmt: skip
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -158,35 +175,51 @@ def is_organization_worker(appointment: Appointment, user) -> bool:
 
 class Appointment(ConcurrentTransitionMixin, models.Model):
     referral = models.ForeignKey(
-        Referral, on_delete=models.PROTECT, related_name="appointments",
+        Referral,
+        on_delete=models.PROTECT,
+        related_name="appointments",
         verbose_name=_("referral"),
-    )  # fmt: skip
+    )
     slot = models.ForeignKey(
         Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("slot")
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appointments",
         verbose_name=_("worker"),
-    )  # fmt: skip
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="appointments",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="appointments",
         verbose_name=_("organization"),
-    )  # fmt: skip
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     mode = models.CharField(_("mode"), max_length=20, choices=ModeCode.choices)
     site = models.ForeignKey(
-        ReceptionSite, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        ReceptionSite,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("reception site"),
-    )  # fmt: skip
+    )
     state = FSMField(
-        _("state"), default=AppointmentState.BOOKED, choices=AppointmentState.choices,
+        _("state"),
+        default=AppointmentState.BOOKED,
+        choices=AppointmentState.choices,
         protected=True,
-    )  # fmt: skip
+    )
     rescheduled_from = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rescheduled_to",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescheduled_to",
         verbose_name=_("rescheduled from"),
-    )  # fmt: skip
+    )
     needs_rebooking = models.BooleanField(_("needs rebooking"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -212,37 +245,47 @@ class Appointment(ConcurrentTransitionMixin, models.Model):
         return _("Appointment #%(pk)s") % {"pk": self.pk}
 
     @transition(
-        field=state, source=AppointmentState.BOOKED, target=AppointmentState.CONFIRMED,
+        field=state,
+        source=AppointmentState.BOOKED,
+        target=AppointmentState.CONFIRMED,
         permission=is_organization_worker,
-    )  # fmt: skip
+    )
     def confirm(self) -> None:
         pass
 
     @transition(
-        field=state, source=UPCOMING_STATES, target=AppointmentState.ATTENDED,
+        field=state,
+        source=UPCOMING_STATES,
+        target=AppointmentState.ATTENDED,
         permission=is_organization_worker,
-    )  # fmt: skip
+    )
     def attend(self) -> None:
         pass
 
     @transition(
-        field=state, source=UPCOMING_STATES, target=AppointmentState.NO_SHOW,
+        field=state,
+        source=UPCOMING_STATES,
+        target=AppointmentState.NO_SHOW,
         permission=is_organization_worker,
-    )  # fmt: skip
+    )
     def no_show(self) -> None:
         pass
 
     @transition(
-        field=state, source=UPCOMING_STATES, target=AppointmentState.CANCELLED_BY_FAMILY,
+        field=state,
+        source=UPCOMING_STATES,
+        target=AppointmentState.CANCELLED_BY_FAMILY,
         permission=is_organization_worker,
-    )  # fmt: skip
+    )
     def cancel_by_family(self) -> None:
         pass
 
     @transition(
-        field=state, source=UPCOMING_STATES, target=AppointmentState.CANCELLED_BY_ORGANIZATION,
+        field=state,
+        source=UPCOMING_STATES,
+        target=AppointmentState.CANCELLED_BY_ORGANIZATION,
         permission=is_organization_worker,
-    )  # fmt: skip
+    )
     def cancel_by_organization(self) -> None:
         pass
 
@@ -251,20 +294,29 @@ class AppointmentEvent(models.Model):
     """Audit record of one appointment transition."""
 
     appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, related_name="events",
+        Appointment,
+        on_delete=models.CASCADE,
+        related_name="events",
         verbose_name=_("appointment"),
-    )  # fmt: skip
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
         help_text=_("Empty when the family acted through its link, or the system."),
-    )  # fmt: skip
+    )
     via_family_link = models.BooleanField(_("by the family through its link"), default=False)
     transition = models.CharField(_("transition"), max_length=40)
     from_state = models.CharField(
-        _("from"), max_length=30, choices=AppointmentState.choices, blank=True,
+        _("from"),
+        max_length=30,
+        choices=AppointmentState.choices,
+        blank=True,
         help_text=_("Empty for the booking itself."),
-    )  # fmt: skip
+    )
     to_state = models.CharField(_("to"), max_length=30, choices=AppointmentState.choices)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
@@ -286,15 +338,21 @@ class SlotOffer(models.Model):
     )
     slots = models.ManyToManyField(Slot, related_name="offers", verbose_name=_("slots"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("offered by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     appointment = models.OneToOneField(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer",
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer",
         verbose_name=_("appointment chosen"),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -339,21 +397,33 @@ class OutcomeReport(models.Model):
     sessions = models.PositiveSmallIntegerField(_("number of sessions"))
     next_step = models.CharField(_("next step"), max_length=30, choices=NextStep.choices)
     onward_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("onward organization"),
-    )  # fmt: skip
+    )
     onward_referral = models.OneToOneField(
-        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="onward_from",
+        Referral,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="onward_from",
         verbose_name=_("onward referral"),
-    )  # fmt: skip
+    )
     summary_for_referrer = models.TextField(
-        _("summary for the referrer"), blank=True, max_length=2000,
+        _("summary for the referrer"),
+        blank=True,
+        max_length=2000,
         help_text=_("Shared with the referrer only when the family agreed to it."),
-    )  # fmt: skip
+    )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("reported by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 
     class Meta:

@@ -138,10 +138,18 @@ def shift_create(
         except (ValueError, TypeError):
             raise ValidationError({"rrule": _("This repeat rule is not valid.")}) from None
     shift = Shift(
-        organization_id=worker.organization_id, worker=worker, mode=mode, site=site,
-        first_day=first_day, start_time=start_time, end_time=end_time, rrule=rrule,
-        repeat_until=repeat_until, slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
-    )  # fmt: skip
+        organization_id=worker.organization_id,
+        worker=worker,
+        mode=mode,
+        site=site,
+        first_day=first_day,
+        start_time=start_time,
+        end_time=end_time,
+        rrule=rrule,
+        repeat_until=repeat_until,
+        slot_minutes=slot_minutes,
+        buffer_minutes=buffer_minutes,
+    )
     if mode == ModeCode.RECEPTION and site is None:
         raise ValidationError({"site": _("A reception visit needs a reception site.")})
     shift.full_clean()
@@ -180,8 +188,13 @@ def shift_cancel(*, shift: Shift, actor, reason: str) -> Shift:
         locked.slots.update(cancelled=True)
         upcoming = Appointment.objects.filter(slot__shift=locked, state__in=UPCOMING_STATES)
         for appointment in upcoming:
-            _act(appointment, "cancel_for_rebooking", actor=actor, reason=reason,
-                 permission_checked=True)  # fmt: skip
+            _act(
+                appointment,
+                "cancel_for_rebooking",
+                actor=actor,
+                reason=reason,
+                permission_checked=True,
+            )
     return locked
 
 
@@ -223,9 +236,11 @@ def appointment_book(
         if slot.cancelled or slot.starts_at <= timezone.now():
             raise SlotUnavailable([_("This time is no longer available.")], _alternatives(slot))
         overlapping = Appointment.objects.filter(
-            worker=slot.worker, state__in=ACTIVE_STATES,
-            starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at,
-        )  # fmt: skip
+            worker=slot.worker,
+            state__in=ACTIVE_STATES,
+            starts_at__lt=slot.ends_at,
+            ends_at__gt=slot.starts_at,
+        )
         if overlapping.exists():
             raise SlotUnavailable(
                 [_("Someone else booked this time a moment ago.")], _alternatives(slot)
@@ -233,21 +248,29 @@ def appointment_book(
         try:
             with transaction.atomic():
                 appointment = Appointment.objects.create(
-                    referral=locked_referral, slot=slot, worker=slot.worker,
-                    organization_id=slot.organization_id, starts_at=slot.starts_at,
-                    ends_at=slot.ends_at, mode=slot.shift.mode, site_id=slot.shift.site_id,
+                    referral=locked_referral,
+                    slot=slot,
+                    worker=slot.worker,
+                    organization_id=slot.organization_id,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    mode=slot.shift.mode,
+                    site_id=slot.shift.site_id,
                     rescheduled_from=rescheduled_from,
-                )  # fmt: skip
+                )
         except IntegrityError:
             # The database refused: a concurrent booking won between the check and the insert.
             raise SlotUnavailable(
                 [_("Someone else booked this time a moment ago.")], _alternatives(slot)
             ) from None
         AppointmentEvent.objects.create(
-            appointment=appointment, actor=None if via_family_link else actor,
-            via_family_link=via_family_link, transition="book", from_state="",
+            appointment=appointment,
+            actor=None if via_family_link else actor,
+            via_family_link=via_family_link,
+            transition="book",
+            from_state="",
             to_state=AppointmentState.BOOKED,
-        )  # fmt: skip
+        )
         if locked_referral.state == ReferralState.ACCEPTED:
             referral_services.referral_schedule(
                 referral=locked_referral,
@@ -312,9 +335,10 @@ def offer_create(*, referral: Referral, slots: Iterable[Slot], actor) -> tuple[S
     if any(s.pk not in free for s in slots):
         raise ValidationError({"slots": _("Offer only free times of your organization.")})
     offer = SlotOffer.objects.create(
-        referral=referral, created_by=actor,
+        referral=referral,
+        created_by=actor,
         expires_at=timezone.now() + datetime.timedelta(hours=settings.SLOT_OFFER_VALID_HOURS),
-    )  # fmt: skip
+    )
     offer.slots.set(slots)
     return offer, offer_token(offer)
 
@@ -402,10 +426,14 @@ def outcome_report(
             Scope.RETURN_OUTCOME
         )
         report = OutcomeReport(
-            referral=referral, service_given=service_given, sessions=sessions,
-            next_step=next_step, summary_for_referrer=summary_for_referrer,
-            onward_organization=onward_organization, reported_by=actor,
-        )  # fmt: skip
+            referral=referral,
+            service_given=service_given,
+            sessions=sessions,
+            next_step=next_step,
+            summary_for_referrer=summary_for_referrer,
+            onward_organization=onward_organization,
+            reported_by=actor,
+        )
         report.full_clean(exclude=["referral", "reported_by", "onward_referral"])
         report.save()
         report.themes.set(themes)

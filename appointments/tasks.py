@@ -40,9 +40,11 @@ def _last_covered_moment(consent) -> datetime.datetime | None:
 def _render(kind: str, appointment, language: str, channel: str = "email") -> tuple[str, str]:
     with translation.override(language):
         context = {
-            "appointment": appointment, "kind": kind, "site_url": settings.SITE_URL,
+            "appointment": appointment,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
             "channel": channel,
-        }  # fmt: skip
+        }
         subject = render_to_string(f"emails/appointment_{kind}_subject.txt", context).strip()
         body = render_to_string(f"emails/appointment_{kind}_body.txt", context)
     return subject, body

@@ -30,9 +30,16 @@ class ConsentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consent
         fields = [
-            "id", "given_by_role", "given_by_name", "method", "given_at", "valid_until",
-            "scopes", "withdrawn_at", "withdrawal_reason",
-        ]  # fmt: skip
+            "id",
+            "given_by_role",
+            "given_by_name",
+            "method",
+            "given_at",
+            "valid_until",
+            "scopes",
+            "withdrawn_at",
+            "withdrawal_reason",
+        ]
         read_only_fields = ["id", "withdrawn_at", "withdrawal_reason"]
 
 

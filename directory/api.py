@@ -35,10 +35,22 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "organization", "name_fi", "name_sv", "name_en", "description_fi",
-            "description_sv", "description_en", "target_groups", "challenges", "availability",
-            "municipalities", "modes", "languages", "url",
-        ]  # fmt: skip
+            "id",
+            "organization",
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "description_fi",
+            "description_sv",
+            "description_en",
+            "target_groups",
+            "challenges",
+            "availability",
+            "municipalities",
+            "modes",
+            "languages",
+            "url",
+        ]
 
 
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):

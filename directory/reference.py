@@ -47,8 +47,14 @@ MUNICIPALITIES = [
 ]
 PILOT_CODES = {"895", "400", "322", "853"}
 
-CATALOGUE_MODELS = ["service", "organization", "receptionsite", "targetgroup", "challenge",
-                    "outcometheme"]  # fmt: skip
+CATALOGUE_MODELS = [
+    "service",
+    "organization",
+    "receptionsite",
+    "targetgroup",
+    "challenge",
+    "outcometheme",
+]
 ROLE_PERMISSIONS = {
     Role.COORDINATOR: [
         "referrals.triage_referral",

@@ -22,8 +22,15 @@ class FeedbackInvitationAdmin(ReadOnlyAdmin):
 class FeedbackAnswerAdmin(ReadOnlyAdmin):
     """Answers are written only through the family's link; read here, never edited."""
 
-    list_display = ["month", "municipality", "organization", "service_given", "useful",
-                    "easy_to_reach", "would_recommend"]  # fmt: skip
+    list_display = [
+        "month",
+        "municipality",
+        "organization",
+        "service_given",
+        "useful",
+        "easy_to_reach",
+        "would_recommend",
+    ]
     list_filter = ["month", "municipality__is_pilot", "organization"]
     list_select_related = ["municipality", "organization"]
 

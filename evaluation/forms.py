@@ -14,9 +14,12 @@ from .models import COMMENT_MAX_LENGTH, Audience, OutreachKind, Reached, Scale, 
 
 def _scale(label, choices=Scale.choices) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, choices=choices, coerce=int, widget=forms.RadioSelect,
+        label=label,
+        choices=choices,
+        coerce=int,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose a number from 1 to 5.")},
-    )  # fmt: skip
+    )
 
 
 class FamilyFeedbackForm(forms.Form):

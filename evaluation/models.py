@@ -73,9 +73,11 @@ class FeedbackInvitation(models.Model):
     was used. Never what was answered. Deleted when the referral's personal data is erased."""
 
     referral = models.OneToOneField(
-        Referral, on_delete=models.CASCADE, related_name="feedback_invitation",
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="feedback_invitation",
         verbose_name=_("referral"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("link valid until"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -138,9 +140,11 @@ class ReferrerFeedbackMark(models.Model):
     """That the referrer of a completed referral has answered; what they said is elsewhere."""
 
     referral = models.OneToOneField(
-        Referral, on_delete=models.CASCADE, related_name="referrer_feedback_mark",
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="referrer_feedback_mark",
         verbose_name=_("referral"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("referrer's feedback given")
@@ -202,9 +206,11 @@ class OutreachActivity(models.Model):
 
     date = models.DateField(_("date"))
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="outreach_activities",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="outreach_activities",
         verbose_name=_("area"),
-    )  # fmt: skip
+    )
     organizations = models.ManyToManyField(
         Organization, related_name="outreach_activities", verbose_name=_("organizing organizations")
     )
@@ -214,16 +220,22 @@ class OutreachActivity(models.Model):
         _("head count"), help_text=_("How many people took part.")
     )
     target_groups = models.ManyToManyField(
-        TargetGroup, blank=True, related_name="outreach_activities",
+        TargetGroup,
+        blank=True,
+        related_name="outreach_activities",
         verbose_name=_("target groups"),
-    )  # fmt: skip
+    )
     challenges = models.ManyToManyField(
         Challenge, blank=True, related_name="outreach_activities", verbose_name=_("themes")
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -286,14 +286,23 @@ def outreach_create(
     if not may_record_outreach(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     organizations = _outreach_values(
-        actor, date=date, municipality=municipality, organizations=organizations, kind=kind,
-        audience=audience, head_count=head_count,
-    )  # fmt: skip
+        actor,
+        date=date,
+        municipality=municipality,
+        organizations=organizations,
+        kind=kind,
+        audience=audience,
+        head_count=head_count,
+    )
     with transaction.atomic():
         activity = OutreachActivity.objects.create(
-            date=date, municipality=municipality, kind=kind, audience=audience,
-            head_count=head_count, recorded_by=actor,
-        )  # fmt: skip
+            date=date,
+            municipality=municipality,
+            kind=kind,
+            audience=audience,
+            head_count=head_count,
+            recorded_by=actor,
+        )
         activity.organizations.set(organizations)
         activity.target_groups.set(target_groups)
         activity.challenges.set(challenges)
@@ -317,9 +326,14 @@ def outreach_update(
     if not may_edit_outreach(actor, activity):
         raise PermissionDenied(_("You are not allowed to do this."))
     organizations = _outreach_values(
-        actor, date=date, municipality=municipality, organizations=organizations, kind=kind,
-        audience=audience, head_count=head_count,
-    )  # fmt: skip
+        actor,
+        date=date,
+        municipality=municipality,
+        organizations=organizations,
+        kind=kind,
+        audience=audience,
+        head_count=head_count,
+    )
     with transaction.atomic():
         locked = OutreachActivity.objects.select_for_update().get(pk=activity.pk)
         locked.date, locked.municipality, locked.kind = date, municipality, kind

@@ -161,12 +161,15 @@ def _outreach_form(request, *, activity=None):
     initial = {}
     if activity is not None:
         initial = {
-            "date": activity.date, "municipality": activity.municipality,
-            "organizations": list(activity.organizations.all()), "kind": activity.kind,
-            "audience": activity.audience, "head_count": activity.head_count,
+            "date": activity.date,
+            "municipality": activity.municipality,
+            "organizations": list(activity.organizations.all()),
+            "kind": activity.kind,
+            "audience": activity.audience,
+            "head_count": activity.head_count,
             "target_groups": list(activity.target_groups.all()),
             "challenges": list(activity.challenges.all()),
-        }  # fmt: skip
+        }
     form = OutreachForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

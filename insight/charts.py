@@ -83,10 +83,13 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> S
         if current:
             segments.append(current)
         for points in segments:
-            paths.append(format_html(
-                '<polyline fill="none" stroke="{}" stroke-width="2.5" points="{}"/>',
-                colour, " ".join(points),
-            ))  # fmt: skip
+            paths.append(
+                format_html(
+                    '<polyline fill="none" stroke="{}" stroke-width="2.5" points="{}"/>',
+                    colour,
+                    " ".join(points),
+                )
+            )
     legend = format_html_join(
         "",
         '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
@@ -104,10 +107,13 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> S
         ),
     )
     desc = "; ".join(
-        f"{s.name}: " + ", ".join(f"{lab} {'–' if v is None else f'{v:g}'}"
-                                   for lab, v in zip(labels, s.values, strict=True))
+        f"{s.name}: "
+        + ", ".join(
+            f"{lab} {'–' if v is None else f'{v:g}'}"
+            for lab, v in zip(labels, s.values, strict=True)
+        )
         for s in series
-    )  # fmt: skip
+    )
     return _svg(title, desc, _axes(labels, top, x_of) + SafeString("".join(paths)) + legend)
 
 
@@ -145,9 +151,16 @@ def _svg(title: str, desc: str, body: SafeString) -> SafeString:
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" '
         'width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="{} {}">'
         '<title id="{}">{}</title><desc id="{}">{}</desc>{}</svg>',
-        WIDTH, HEIGHT, _id(title, "t"), _id(title, "d"), _id(title, "t"), title,
-        _id(title, "d"), desc, body,
-    )  # fmt: skip
+        WIDTH,
+        HEIGHT,
+        _id(title, "t"),
+        _id(title, "d"),
+        _id(title, "t"),
+        title,
+        _id(title, "d"),
+        desc,
+        body,
+    )
 
 
 def _id(title: str, kind: str) -> str:

@@ -67,10 +67,7 @@ def _scoped_answers(model, period: Period, scope: Scope):
 
 
 def _groups(rows, key: str, sums: dict) -> dict[int, dict]:
-    return {
-        row.pop(key): row
-        for row in rows.values(key).annotate(n=Count("pk"), **sums)
-    }  # fmt: skip
+    return {row.pop(key): row for row in rows.values(key).annotate(n=Count("pk"), **sums)}
 
 
 def _area_groups(by_municipality: dict[int, dict], scope: Scope, empty: dict) -> list:
@@ -273,9 +270,13 @@ def outreach_tables(period: Period, scope: Scope) -> list[Table]:
     ).order_by("-is_pilot", "name_fi")
     keys = ["activities", *Audience.values, "people"]
     header = [
-        _("Activities"), _("Professionals"), _("Families"), _("Both"), _("People reached"),
+        _("Activities"),
+        _("Professionals"),
+        _("Families"),
+        _("Both"),
+        _("People reached"),
         _("Organizations"),
-    ]  # fmt: skip
+    ]
     area_rows = []
     totals = defaultdict(int)
     for municipality in municipalities:
@@ -296,10 +297,12 @@ def outreach_tables(period: Period, scope: Scope) -> list[Table]:
         for row in activities.values("kind").annotate(n=Count("pk"), people=Sum("head_count"))
     }
     kind_rows = [
-        (str(label), [str(by_kind.get(kind, {}).get("n", 0)),
-                      str(by_kind.get(kind, {}).get("people") or 0)])
+        (
+            str(label),
+            [str(by_kind.get(kind, {}).get("n", 0)), str(by_kind.get(kind, {}).get("people") or 0)],
+        )
         for kind, label in OutreachKind.choices
-    ]  # fmt: skip
+    ]
     kind_rows.append((_("Total"), [str(totals["activities"]), str(totals["people"])]))
 
     per_month = {
@@ -309,10 +312,15 @@ def outreach_tables(period: Period, scope: Scope) -> list[Table]:
         .annotate(n=Count("pk"), people=Sum("head_count"))
     }
     month_rows = [
-        (f"{month}/{year}", [str(per_month.get((year, month), {}).get("n", 0)),
-                             str(per_month.get((year, month), {}).get("people") or 0)])
+        (
+            f"{month}/{year}",
+            [
+                str(per_month.get((year, month), {}).get("n", 0)),
+                str(per_month.get((year, month), {}).get("people") or 0),
+            ],
+        )
         for year, month in period.months()
-    ]  # fmt: skip
+    ]
     note = _(
         "Lectures, open-door days, info sessions and tailored service packages held in the "
         "period. “Organizations” counts the different organizations that organized them. "
@@ -321,11 +329,17 @@ def outreach_tables(period: Period, scope: Scope) -> list[Table]:
     return [
         Table("outreach_areas", _("Outreach by area"), _("Area"), header, area_rows, note),
         Table(
-            "outreach_kinds", _("Outreach by kind"), _("Kind"),
-            [_("Activities"), _("People reached")], kind_rows,
+            "outreach_kinds",
+            _("Outreach by kind"),
+            _("Kind"),
+            [_("Activities"), _("People reached")],
+            kind_rows,
         ),
         Table(
-            "outreach_months", _("Outreach by month"), _("Month"),
-            [_("Activities"), _("People reached")], month_rows,
+            "outreach_months",
+            _("Outreach by month"),
+            _("Month"),
+            [_("Activities"), _("People reached")],
+            month_rows,
         ),
-    ]  # fmt: skip
+    ]

@@ -17,9 +17,11 @@ class InsightReport(models.Model):
         FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("requested by"),
-    )  # fmt: skip
+    )
     parameters = models.JSONField(_("period and filters"))
     language = models.CharField(_("language"), max_length=2, default="fi")
     status = models.CharField(

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from directory.models import Municipality
@@ -49,13 +49,23 @@ def key_of(period: Period, scope: Scope) -> str:
 
 
 def compute(period: Period, scope: Scope) -> Figures:
-    """The figures as they are now, straight from the referrals (the slow way)."""
-    return Figures(
-        throughput=throughput(period, scope),
-        timeliness=timeliness_counts(scope),
-        capacity=capacity_counts(period, scope),
-        computed_at=timezone.now(),
-    )
+    """The figures as they are now, straight from the referrals (the slow way).
+
+    Every query reads the same moment: the report's tables add up across queries (the states,
+    the months and the areas all sum to the referrals in), which a referral submitted between
+    two of them would break. On PostgreSQL that is one REPEATABLE READ transaction; SQLite's
+    transactions see one moment anyway. Inside an outer transaction its isolation holds."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return Figures(
+            throughput=throughput(period, scope),
+            timeliness=timeliness_counts(scope),
+            capacity=capacity_counts(period, scope),
+            computed_at=timezone.now(),
+        )
 
 
 def refresh(period: Period, scope: Scope) -> Figures:

@@ -26,11 +26,19 @@ Not modelled: reasoning about *which* cells the algorithm chose (that a `HIDDEN`
 the smallest candidate, hence at most the shown ones beside it), inequalities that are not
 sums (a funnel's "accepted <= assigned"), and outside knowledge.
 
-A hidden cell is *disclosed* when, under that model, it can take only one value:
-(a) a linear combination of the relations and the shown values gives it (exact elimination
-over the hidden cells), or (b) bounds pin it: interval reasoning over every relation, every
-combination the elimination produces and every relation's derivable hidden-part sum leaves a
-single value. Rates and means computed from counts follow their counts (`protect_rate`,
+A hidden cell is *disclosed* when, under that model, it can take only one value. `protect`
+checks that with
+(a) exact elimination (rational, kept in whole numbers) over the hidden cells: a cell that a
+    linear combination of the relations and the shown values gives is disclosed;
+(b) interval reasoning over every relation, every combination the elimination produces and
+    every relation's hidden-part sum that (a) can work out: a cell whose interval, from the
+    bounds above, narrows to one value is disclosed (two hidden cells summing to 2);
+(c) a witness for every other cell: a second assignment of the hidden cells that fits all of
+    the above and gives the cell another value, found by a bounded search. A cell without
+    one counts as disclosed, so that what is published as safe has been shown to be.
+(a) and (b) find what they find for certain; (c) settles what they leave open, exactly for
+single tables and for tables sharing totals, and on the safe side otherwise (see
+`_Witness`). Rates and means computed from counts follow their counts (`protect_rate`,
 `marker_for`).
 """
 
@@ -53,6 +61,12 @@ Key = Hashable
 # Interval reasoning only tightens bounds, so it ends by itself; the cap only bounds its cost
 # (stopping early is still sound: it merely finds fewer pins).
 _PROPAGATION_ROUNDS = 60
+# Search steps for a witness per cell: a short try first, a longer one for the cells that
+# interval reasoning does not pin (running out counts as pinned: more hidden, never less).
+_QUICK_BUDGET = 30
+_FULL_BUDGET = 2000
+# Then steps of two, for links that are not totally unimodular (see `_Witness`).
+_WIDE_BUDGET = 500
 
 
 @dataclass(frozen=True)
@@ -118,12 +132,15 @@ def protect(
     2. Complementary suppression, repeated while some hidden cell is disclosed (see the module
        docstring for the reader's model): a shown non-zero cell of a relation of the first
        disclosed cell (in the order of `values`) is hidden as `HIDDEN`. Preferred, in this
-       order: an inner cell over a margin (a cell that is the total of some relation), one
-       that gives a second hidden cell to more relations that have a single one (closing a
-       loop in a two-way table at once instead of starting a new chain), one that joins more
-       relations whose hidden cells are all disclosed, the smallest value (least information
-       lost), the earliest in `values`. When the disclosed cell's own relations have no such
-       cell, those of the hidden cells around it are searched, outwards.
+       order: an inner cell over a margin (a cell that is the total of some relation); one
+       that leaves the disclosed cell more than one value in their common relation taken
+       alone (a 5 beside a 1 under a known sum of 6 frees nothing); one in more relations
+       whose hidden cells are all disclosed (closing a row and a column at once); the
+       smaller value by order of magnitude (least information lost); one that gives a second
+       hidden cell to more relations that have one; the smaller value; the earliest in
+       `values`. When the disclosed cell's own relations have no such cell, those of the
+       hidden cells around it are searched, outwards. Several disclosed cells get their
+       complement in one round when they are plainly still disclosed.
     3. Then each `HIDDEN` cell, largest first, is shown again if nothing becomes disclosed:
        the greedy step 2 can hide more than in the end is needed.
 
@@ -153,17 +170,17 @@ def disclosed(
     out: hidden cells pinned to one value, and unpublished cells of 1-4 pinned likewise."""
     problem = _Problem(values, sums, unpublished)
     hidden = set(problem.unpublished)
-    for key, shown in published.items():
-        i = problem.index[key]
-        if isinstance(shown, str):
-            if (shown == SMALL) != (1 <= problem.values[i] <= SMALL_MAX) or shown not in (
-                SMALL,
-                HIDDEN,
-            ):
-                raise ValueError(f"{key!r} is {shown!r} but its value is {problem.values[i]}")
+    for i, key in enumerate(problem.keys):
+        if i in problem.unpublished:
+            continue
+        shown, value = published[key], problem.values[i]
+        if shown in (SMALL, HIDDEN):
+            # The reader's bounds hold only for markers that tell the truth.
+            if (shown == SMALL) != (1 <= value <= SMALL_MAX) or value == 0:
+                raise ValueError(f"{key!r} is {shown!r} but its value is {value}")
             hidden.add(i)
-        elif shown != problem.values[i]:
-            raise ValueError(f"{key!r} is shown as {shown!r} but its value is {problem.values[i]}")
+        elif shown != value:
+            raise ValueError(f"{key!r} is shown as {shown!r} but its value is {value}")
     return {problem.keys[i] for i in problem.pinned(hidden)}
 
 
@@ -241,6 +258,8 @@ class _Problem:
             for j in row:
                 self.relations_of[j].append(r)
         self._cache: dict[frozenset[int], frozenset[int]] = {}
+        # Witnesses found so far (the cells each moves), by cell; see `_pinned`.
+        self._moves_of: dict[int, list[frozenset[int]]] = {}
 
     def _cell(self, key: Key) -> int:
         try:
@@ -274,8 +293,8 @@ class _Problem:
                 i = parent[i]
             return i
 
-        for row in self.relations:
-            cells = [j for j in row if j in hidden]
+        for r in {r for i in hidden for r in self.relations_of[i]}:
+            cells = [j for j in self.relations[r] if j in hidden]
             for j in cells[1:]:
                 parent[root(j)] = root(cells[0])
         groups: dict[int, set[int]] = {}
@@ -293,8 +312,30 @@ class _Problem:
         return found
 
     def _pinned(self, component: frozenset[int]) -> set[int]:
+        """(a), (b) and (c) of the module docstring; the cheap (c) first, as most cells
+        have a witness at hand."""
         touching = sorted({r for i in component for r in self.relations_of[i]})
         rows = [{j: c for j, c in self.relations[r].items() if j in component} for r in touching]
+        low, high = {}, {}
+        for i in component:
+            low[i], high[i] = self.bounds(i)
+        # A cell is free when another assignment the reader cannot rule out moves it. Such a
+        # witness stays one while more cells are hidden, so the witnesses found so far are
+        # tried first, then a short search: most cells need nothing more.
+        free = self._witnessed(component)
+        todo = [i for i in sorted(component) if i not in free and self.sensitive(i)]
+        # The usual pin is plain: the only hidden cell of a relation.
+        alone = {j for row in rows if len(row) == 1 for j in row}
+        pinned = {i for i in todo if i in alone}
+        todo = [i for i in todo if i not in pinned]
+        witness = _Witness(rows, self.values, low, high)
+        for i in todo:
+            if i not in free and (move := witness.find(i, budget=_QUICK_BUDGET)):
+                free |= self._remember(move)
+        todo = [i for i in todo if i not in free]
+        if not todo:
+            return pinned
+
         basis = _echelon(rows)
         equations = rows + list(basis.values())
         # A relation whose hidden total is worked out (or whose hidden parts add up to
@@ -304,28 +345,42 @@ class _Problem:
             total_hidden = len(parts) < sum(1 for j in self.relations[r] if j in component)
             if total_hidden and len(parts) > 1 and not _reduce(parts, basis):
                 equations.append(parts)
-        low, high = {}, {}
-        for i in component:
-            low[i], high[i] = self.bounds(i)
         _propagate(
             [(row, sum(c * self.values[j] for j, c in row.items())) for row in equations],
             low,
             high,
         )
-        pinned = {i for i in component if low[i] == high[i] and self.sensitive(i)}
-        # What the reasoning above leaves free must be shown to be free: another assignment
-        # the reader cannot rule out. Without one (found within the budget) a cell counts as
-        # pinned, so that an unproven cell is never published as safe.
-        moved: set[int] = set()
-        for i in sorted(component):
-            if i in pinned or i in moved or not self.sensitive(i):
-                continue
-            move = _Witness(rows, self.values, low, high).find(i)
-            if move is None:
-                pinned.add(i)
-            else:
-                moved |= move
+        pinned |= {i for i in todo if low[i] == high[i]}
+        # What that reasoning leaves free must still be shown free: without a witness
+        # (searched within the narrower bounds, with a larger budget) a cell counts as pinned,
+        # so that an unproven cell is never published as safe.
+        witness = _Witness(rows, self.values, low, high)
+        for i in todo:
+            if i not in pinned and i not in free:
+                move = witness.find(i, budget=_FULL_BUDGET) or witness.find(
+                    i, budget=_WIDE_BUDGET, max_step=2
+                )
+                if move is None:
+                    pinned.add(i)
+                else:
+                    free |= self._remember(move)
         return pinned
+
+    def _witnessed(self, component: frozenset[int]) -> set[int]:
+        free: set[int] = set()
+        for i in sorted(component):
+            if i in free:
+                continue
+            for move in self._moves_of.get(i, ()):
+                if move <= component:
+                    free |= move
+                    break
+        return free
+
+    def _remember(self, move: frozenset[int]) -> frozenset[int]:
+        for i in move:
+            self._moves_of.setdefault(i, []).append(move)
+        return move
 
     # --- choosing what to hide ----------------------------------------------------------------
 
@@ -337,21 +392,40 @@ class _Problem:
             open_ = self.pinned(hidden) - given_up
             if not open_:
                 break
-            target = min(open_)
-            chosen = self._complement(target, hidden, open_)
-            if chosen is None:
-                given_up.add(target)
-            else:
-                hidden.add(chosen)
+            # One complement for the first disclosed cell, and for each later one that is
+            # still disclosed as far as can be seen without the full check (alone in a
+            # relation, or none of its relations changed since): the full check then runs
+            # once per round instead of once per cell. One chosen in vain is undone below.
+            touched: set[int] = set()
+            for target in sorted(open_):
+                if touched and not (
+                    self._alone(target, hidden) or touched.isdisjoint(self.relations_of[target])
+                ):
+                    continue
+                chosen = self._complement(target, hidden, open_)
+                if chosen is None:
+                    given_up.add(target)
+                else:
+                    hidden.add(chosen)
+                    touched.update(self.relations_of[chosen])
         residual = self.pinned(hidden)
         complements = [
             i for i in hidden if i not in self.unpublished and self.values[i] > SMALL_MAX
         ]
         for i in sorted(complements, key=lambda i: (-self.values[i], -i)):
             fewer = hidden - {i}
-            if self.pinned(fewer) <= residual:
+            # A relation of the cell that pins one of its hidden cells on its own rejects
+            # the change at once; only then the full check.
+            if not any(self._pins(r, fewer) for r in self.relations_of[i]) and (
+                self.pinned(fewer) <= residual
+            ):
                 hidden = fewer
         return hidden
+
+    def _alone(self, i: int, hidden: set[int]) -> bool:
+        return any(
+            all(j == i or j not in hidden for j in self.relations[r]) for r in self.relations_of[i]
+        )
 
     def _complement(self, target: int, hidden: set[int], open_: set[int]) -> int | None:
         """The shown cell to hide so that `target` (and the cells pinned with it) may become
@@ -378,8 +452,10 @@ class _Problem:
                     mine = self.relations_of[j]
                     return (
                         j in self.margins,
-                        -sum(1 for r in mine if hidden_in[r] == 1),
+                        not self._frees(target, j, hidden),
                         -sum(1 for r in mine if exposed[r]),
+                        self.values[j].bit_length(),
+                        -sum(1 for r in mine if hidden_in[r] == 1),
                         self.values[j],
                         j,
                     )
@@ -390,6 +466,29 @@ class _Problem:
             )
             seen_cells.update(frontier)
         return None
+
+    def _alone_bounds(self, r: int, hidden: set[int], also: int = -1) -> tuple[dict, dict]:
+        """The bounds of the hidden cells (and `also`) of relation r given r alone."""
+        cells = {j: c for j, c in self.relations[r].items() if j in hidden or j == also}
+        low, high = {}, {}
+        for j in cells:
+            low[j], high[j] = self.bounds(j)
+        _propagate([(cells, sum(c * self.values[j] for j, c in cells.items()))], low, high)
+        return low, high
+
+    def _pins(self, r: int, hidden: set[int]) -> bool:
+        low, high = self._alone_bounds(r, hidden)
+        return any(low[j] == high[j] and self.sensitive(j) for j in low)
+
+    def _frees(self, target: int, candidate: int, hidden: set[int]) -> bool:
+        """Whether hiding `candidate` leaves `target` more than one value in some relation
+        holding both, taken alone (a 5 beside a 1 under a known sum of 6 frees nothing)."""
+        for r in self.relations_of[target]:
+            if candidate in self.relations[r]:
+                low, high = self._alone_bounds(r, hidden, candidate)
+                if low[target] != high[target]:
+                    return True
+        return False
 
     def publish(self, hidden: set[int]) -> dict[Key, int | str]:
         out: dict[Key, int | str] = {}
@@ -504,7 +603,7 @@ def _propagate(
                     high[j] = new_hi
                     changed = True
                 if high[j] is not None and low[j] > high[j]:
-                    raise AssertionError("the relations contradict the values")
+                    raise RuntimeError("the true values break the relations: a bug")
         if not changed:
             return
 
@@ -514,18 +613,19 @@ class _OverBudget(Exception):
 
 
 class _Witness:
-    """A search for a second assignment of the hidden cells, as a step of -1 or +1 on some
-    of them from the true values: every relation stays balanced and every cell within the
-    bounds the reader knows. The cells it moves can each take two values, so none of them is
-    disclosed.
+    """A search for a second assignment of the hidden cells, as small steps (at most
+    `max_step` either way) on some of them from the true values: every relation stays
+    balanced and every cell within the bounds the reader knows. The cells it moves can each
+    take two values, so none of them is disclosed.
 
-    For a single one-way or two-way table (and nestings of them) the relations are totally
-    unimodular, and such a step exists whenever any other assignment moves the cell, so the
-    search decides exactly. For other links it may miss a larger step and call a free cell
-    pinned: more is hidden than needed, never less.
+    For a single one-way or two-way table (and tables linked by a shared total) the
+    relations are totally unimodular: a step of one exists whenever any other assignment
+    moves the cell, and the search decides exactly. For other links it may miss a larger
+    step, or run out of budget, and call a free cell pinned: more is hidden than needed,
+    never less.
     """
 
-    BUDGET = 4000  # search steps per cell
+    MAX_DEPTH = 200  # moves in one search (a path that long counts as a dead end)
 
     def __init__(
         self, rows: list[Row], values: list[int], low: dict[int, int], high: dict[int, int | None]
@@ -538,72 +638,80 @@ class _Witness:
             for j in row:
                 self.rows_of.setdefault(j, []).append(r)
 
-    def fits(self, j: int, step: int) -> bool:
-        value = self.values[j] + step
-        return self.low[j] <= value and (self.high[j] is None or value <= self.high[j])
-
-    def find(self, start: int) -> set[int] | None:
+    def find(self, start: int, budget: int, max_step: int = 1) -> frozenset[int] | None:
+        self.max_step = max_step
         for step in (1, -1):
-            if not self.fits(start, step):
+            value = self.values[start] + step
+            high = self.high[start]
+            if value < self.low[start] or (high is not None and value > high):
                 continue
             self.step: dict[int, int] = {}
-            self.residual = [0] * len(self.rows)
-            self.nodes = 0
+            self.residual: dict[int, int] = {}  # the unbalanced relations only
+            self.left = budget
             self.move(start, step)
             try:
                 if self.search():
-                    return set(self.step)
+                    return frozenset(self.step)
             except _OverBudget:
                 pass
         return None
 
-    def move(self, j: int, step: int) -> None:
-        self.step[j] = step
+    def move(self, j: int, delta: int) -> None:
+        step = self.step.get(j, 0) + delta
+        if step:
+            self.step[j] = step
+        else:
+            del self.step[j]
         for r in self.rows_of.get(j, ()):
-            self.residual[r] += self.rows[r][j] * step
-
-    def undo(self, j: int) -> None:
-        step = self.step.pop(j)
-        for r in self.rows_of.get(j, ()):
-            self.residual[r] -= self.rows[r][j] * step
+            value = self.residual.get(r, 0) + self.rows[r][j] * delta
+            if value:
+                self.residual[r] = value
+            else:
+                del self.residual[r]
 
     def options(self, r: int) -> list[tuple[int, int]]:
-        """The steps that bring relation r nearer to balance, those that also balance the
-        other relations of their cell first."""
+        """The moves by one that bring relation r nearer to balance (every coefficient is 1
+        or -1), those that also balance the other relations of their cell first. A cell
+        already moved may move further, never back to its value."""
         sign = 1 if self.residual[r] > 0 else -1
+        rows, residual, values = self.rows, self.residual, self.values
         found = []
-        for j, c in self.rows[r].items():
-            if j in self.step:
+        for j, c in rows[r].items():
+            delta = -sign * c
+            step = self.step.get(j, 0) + delta
+            if not step or abs(step) > self.max_step:
                 continue
-            step = -sign * (1 if c > 0 else -1)
-            if abs(c) != 1 or not self.fits(j, step):
+            value = values[j] + step
+            if value < self.low[j] or (self.high[j] is not None and value > self.high[j]):
                 continue
             worse = 0
             for q in self.rows_of[j]:
                 if q != r:
-                    before = self.residual[q]
-                    worse += abs(before + self.rows[q][j] * step) - abs(before)
-            found.append((worse, j, step))
-        return [(j, step) for _worse, j, step in sorted(found)]
+                    before = residual.get(q, 0)
+                    worse += abs(before + rows[q][j] * delta) - abs(before)
+            found.append((worse, abs(step), j, delta))
+        found.sort()
+        return [(j, delta) for _worse, _size, j, delta in found]
 
-    def search(self) -> bool:
-        unbalanced = [r for r, value in enumerate(self.residual) if value]
-        if not unbalanced:
+    def search(self, depth: int = 0) -> bool:
+        if not self.residual:
             return True
+        if depth >= self.MAX_DEPTH:
+            return False
         # The relation with the fewest ways out first: dead ends show early.
         best: list[tuple[int, int]] | None = None
-        for r in unbalanced:
+        for r in sorted(self.residual):
             options = self.options(r)
-            if best is None or len(options) < len(best):
-                best = options
             if not options:
                 return False
-        for j, step in best or ():
-            self.nodes += 1
-            if self.nodes > self.BUDGET:
+            if best is None or len(options) < len(best):
+                best = options
+        for j, delta in best or ():
+            self.left -= 1
+            if self.left < 0:
                 raise _OverBudget
-            self.move(j, step)
-            if self.search():
+            self.move(j, delta)
+            if self.search(depth + 1):
                 return True
-            self.undo(j)
+            self.move(j, -delta)
         return False

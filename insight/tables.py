@@ -8,6 +8,7 @@ reader knows and publishes them all through `insight.suppression.protect` at onc
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from .suppression import HIDDEN, NO_RATE, SMALL, Sum, disclosed, protect
 
 Key = Hashable
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,15 @@ class Layout:
     def publish(self) -> list[Table]:
         """Every table with its protected values. Where protection cannot help (four parts of
         1 under a total of 4 are 1 each, however they are marked) the table is left out."""
-        shown = protect(self.values, self.sums)
-        exposed = disclosed(self.values, self.sums, shown)
+        try:
+            shown = protect(self.values, self.sums)
+            exposed = disclosed(self.values, self.sums, shown)
+        except ValueError:
+            # Figures that do not add up (never from one `snapshot.compute`) cannot be
+            # protected by reasoning: every count but zero is hidden.
+            logger.warning("report figures do not add up; every non-zero count hidden")
+            shown = {k: _marker(v) if v else 0 for k, v in self.values.items()}
+            exposed = set()
         for table, rows in self.tables:
             keys = {
                 cell.key for _label, cells in rows for cell in cells if isinstance(cell, Counted)
@@ -104,6 +113,10 @@ class Layout:
                 continue
             table.rows = [(label, [_shown(cell, shown) for cell in cells]) for label, cells in rows]
         return [table for table, _rows in self.tables]
+
+
+def _marker(value: int) -> str:
+    return SMALL if 1 <= value <= 4 else HIDDEN
 
 
 def _shown(cell, shown: Mapping[Key, int | str]) -> str:

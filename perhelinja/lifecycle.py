@@ -169,11 +169,17 @@ def run(
         registry.before_save(locked)
         locked.save()
         event = registry.audit(
-            locked, action, actor=actor, source=before["state"], reason=reason,
-            reason_code=reason_code, before=before,
-        )  # fmt: skip
-        change = Change(obj=locked, action=action, actor=actor, event=event, before=before,
-                        reason=reason)  # fmt: skip
+            locked,
+            action,
+            actor=actor,
+            source=before["state"],
+            reason=reason,
+            reason_code=reason_code,
+            before=before,
+        )
+        change = Change(
+            obj=locked, action=action, actor=actor, event=event, before=before, reason=reason
+        )
         for effect in action.effects:
             effect(change)
         if action.audience and registry.notify:

@@ -37,7 +37,9 @@ class AutoSchema(openapi.AutoSchema):
         for code, description in errors.items():
             responses.setdefault(
                 code,
-                {"content": {"application/json": {"schema": ERROR_SCHEMA}},
-                 "description": description},
-            )  # fmt: skip
+                {
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    "description": description,
+                },
+            )
         return operation

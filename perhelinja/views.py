@@ -55,9 +55,11 @@ def database_unavailable(request, exception):
     # No path (a family's link holds its token), no message, no data: what failed, and where.
     logger.error(
         "Database unavailable: %s %s answered 503 (%s, SQLSTATE %s)",
-        request.method, match.view_name if match else "-",
-        type(cause or exception).__name__, getattr(cause, "sqlstate", None),
-    )  # fmt: skip
+        request.method,
+        match.view_name if match else "-",
+        type(cause or exception).__name__,
+        getattr(cause, "sqlstate", None),
+    )
     if request.path.startswith("/api/"):
         detail = gettext("The service is temporarily unavailable. Try again in a minute.")
         response = JsonResponse({"detail": detail}, status=503)

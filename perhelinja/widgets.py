@@ -141,8 +141,8 @@ def found_context(lookup: Lookup, sent: Sent, *, fixed_values: set[str], id_: st
             ) % {"limit": LIMIT, "text": text}
         else:
             status = ngettext(
-                "%(count)s match “%(text)s”: choose it below.",
-                "%(count)s match “%(text)s”: choose one below.",
+                "%(count)s name matches “%(text)s”: it is chosen below.",
+                "%(count)s names match “%(text)s”: choose one below.",
                 len(found),
             ) % {"count": len(found), "text": text}
         if len(found) == 1:
@@ -207,6 +207,9 @@ class LookupWidget(forms.Widget):
                 "hx-target": f"#{own_id}_found",
                 "hx-include": f"[name='{name}']:checked",
                 "hx-sync": "this:replace",
+                # Not what an htmx form around it would pass down to it.
+                "hx-swap": "innerHTML", "hx-select": "unset", "hx-select-oob": "unset",
+                "hx-push-url": "false", "hx-params": "*", "hx-vals": "unset",
             })  # fmt: skip
         widget.update(
             search_name=name + SEARCH_SUFFIX, search_value=shown, fixed=fixed,
@@ -230,9 +233,7 @@ class LookupChoiceField(forms.Field):
     default_error_messages = {
         "none": _("Nothing matches “%(text)s”."),
         "several": _("Several match “%(text)s”: choose one of them."),
-        "invalid_choice": _(
-            "Select a valid choice. That choice is not one of the available choices."
-        ),
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"],
     }
 
     def __init__(

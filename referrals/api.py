@@ -107,18 +107,41 @@ class ReferralSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = [
-            "id", "state", "fhir_status", "municipality", "target_group", "challenges",
-            "preferred_modes", "preferred_times", "contact_name", "contact_phone",
-            "contact_email", "language", "language_other", "interpreter_needed",
-            "identity_code", "description", "organization", "created_at", "submitted_at",
-            "accepted_at", "closed_at",
-        ]  # fmt: skip
+            "id",
+            "state",
+            "fhir_status",
+            "municipality",
+            "target_group",
+            "challenges",
+            "preferred_modes",
+            "preferred_times",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "language",
+            "language_other",
+            "interpreter_needed",
+            "identity_code",
+            "description",
+            "organization",
+            "created_at",
+            "submitted_at",
+            "accepted_at",
+            "closed_at",
+        ]
         read_only_fields = fields
 
     # What stays visible once sharing ends (number, state, dates, routing facts): every other
     # field of the family goes blank for an organization that no longer holds the referral.
-    PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email", "language_other",
-                       "identity_code", "description", "preferred_times")  # fmt: skip
+    PERSONAL_FIELDS = (
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "language_other",
+        "identity_code",
+        "description",
+        "preferred_times",
+    )
 
     def to_representation(self, referral):
         data = super().to_representation(referral)
@@ -153,16 +176,20 @@ class ReferralWriteSerializer(serializers.Serializer):
         queryset=Consent.objects.none(), help_text="A consent the caller recorded."
     )
     municipality = serializers.SlugRelatedField(
-        slug_field="code", queryset=Municipality.objects.all(), required=False,
+        slug_field="code",
+        queryset=Municipality.objects.all(),
+        required=False,
         help_text="The family's municipality; the caller's when left out.",
-    )  # fmt: skip
+    )
     target_group = serializers.SlugRelatedField(
         slug_field="slug", queryset=TargetGroup.objects.filter(is_active=True)
     )
     challenges = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Challenge.objects.filter(is_active=True),
+        slug_field="slug",
+        many=True,
+        queryset=Challenge.objects.filter(is_active=True),
         allow_empty=False,
-    )  # fmt: skip
+    )
     preferred_modes = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Mode.objects.all(), required=False
     )
@@ -209,8 +236,10 @@ class ReferralWriteSerializer(serializers.Serializer):
     def _current(self) -> dict:
         if self.instance is None:
             return {}
-        return {f: getattr(self.instance, f) for f in
-                ("contact_phone", "contact_email", "language", "language_other")}  # fmt: skip
+        return {
+            f: getattr(self.instance, f)
+            for f in ("contact_phone", "contact_email", "language", "language_other")
+        }
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)

@@ -66,9 +66,15 @@ TERMINAL_STATES = frozenset({State.COMPLETED, State.CANCELLED, State.WITHDRAWN})
 OPEN_STATES = frozenset(State) - TERMINAL_STATES - {State.DRAFT}
 # Before service starts the referrer or a coordinator may cancel.
 CANCELLABLE_STATES = [
-    State.DRAFT, State.SUBMITTED, State.POOLED, State.RETURNED, State.ASSIGNED, State.DECLINED,
-    State.ACCEPTED, State.SCHEDULED,
-]  # fmt: skip
+    State.DRAFT,
+    State.SUBMITTED,
+    State.POOLED,
+    State.RETURNED,
+    State.ASSIGNED,
+    State.DECLINED,
+    State.ACCEPTED,
+    State.SCHEDULED,
+]
 WITHDRAWABLE_STATES = [s for s in State if s not in TERMINAL_STATES]
 
 
@@ -291,9 +297,11 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
     erased_at = models.DateTimeField(
-        _("personal data erased"), null=True, blank=True,
+        _("personal data erased"),
+        null=True,
+        blank=True,
         help_text=_("Only the anonymous facts that statistics need are kept after this."),
-    )  # fmt: skip
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -627,13 +635,17 @@ class AccessRecord(models.Model):
         API = "api", _("API")
 
     referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, related_name="access_records",
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="access_records",
         verbose_name=_("referral"),
-    )  # fmt: skip
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("who"),
-    )  # fmt: skip
+    )
     channel = models.CharField(_("what"), max_length=10, choices=Channel.choices)
     route = models.CharField(_("route"), max_length=100)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

@@ -42,10 +42,15 @@ def cursor_from(value: str | None) -> int | None:
 
 
 def keyset_page(
-    queryset: QuerySet, field: str, *, after: int | None, newest_first: bool,
-    size: int | None = None, columns: tuple[str, ...] = (),
+    queryset: QuerySet,
+    field: str,
+    *,
+    after: int | None,
+    newest_first: bool,
+    size: int | None = None,
+    columns: tuple[str, ...] = (),
     rows: Callable[[list[dict]], list] | None = None,
-) -> Page:  # fmt: skip
+) -> Page:
     """The `size` rows of `queryset` (ordered by `field` then pk) that follow row `after`.
 
     The cursor row is looked up inside `queryset`, so a cursor the reader may not see (or one

@@ -73,9 +73,7 @@ def get_referral_for_triage(user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH
     )
 
 
-def get_pooled_referral_for_user(
-    user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH
-) -> Referral:
+def get_pooled_referral_for_user(user, pk: int, *, prefetch: tuple = SUMMARY_PREFETCH) -> Referral:
     """A referral open for claims, for workers of the organizations that may claim it."""
     if not getattr(user, "is_worker", False):
         raise Http404

@@ -43,10 +43,18 @@ AUTO_ASSIGN_NOTE = gettext_lazy(
 )
 CONSENT_EXPIRED_NOTE = gettext_lazy("The family's consent expired.")
 CONTENT_FIELDS = (
-    "contact_name", "contact_phone", "contact_email", "language", "language_other",
-    "interpreter_needed", "identity_code", "target_group", "description", "preferred_times",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "language",
+    "language_other",
+    "interpreter_needed",
+    "identity_code",
+    "target_group",
+    "description",
+    "preferred_times",
     "municipality",
-)  # fmt: skip
+)
 
 
 def _apply_content(
@@ -94,9 +102,12 @@ def referral_create(
     data.setdefault("municipality", actor.municipality)
     referral = Referral(consent=consent, referrer=actor, referrer_unit=actor.unit or "other")
     _apply_content(
-        referral, data, challenges=challenges, modes=modes,
+        referral,
+        data,
+        challenges=challenges,
+        modes=modes,
         children_birth_years=children_birth_years,
-    )  # fmt: skip
+    )
     for perm in REFERRER_PERMS:
         assign_perm(f"referrals.{perm}", actor, referral)
     return referral
@@ -121,9 +132,12 @@ def referral_update(
         if locked.erased_at is not None:
             raise ValidationError(str(ERASED))
         _apply_content(
-            locked, data, challenges=challenges, modes=modes,
+            locked,
+            data,
+            challenges=challenges,
+            modes=modes,
             children_birth_years=children_birth_years,
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -146,9 +160,13 @@ def referral_submit(*, referral: Referral, actor) -> Referral:
             match = routing.clear_match(routing.rank(referral))
             if match is not None:
                 referral = _act(
-                    referral, "assign", actor=None, permission_checked=True,
-                    reason=AUTO_ASSIGN_NOTE, args=(match.organization,),
-                )  # fmt: skip
+                    referral,
+                    "assign",
+                    actor=None,
+                    permission_checked=True,
+                    reason=AUTO_ASSIGN_NOTE,
+                    args=(match.organization,),
+                )
     return referral
 
 

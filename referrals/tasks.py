@@ -77,9 +77,12 @@ def notify_referral_event(event_id: int) -> int:
         return 0
     with transaction.atomic():
         return deliver(
-            recipients(event), referral_id=event.referral_id, kind=Notification.Kind.EVENT,
-            event=event, template="referral_event",
-        )  # fmt: skip
+            recipients(event),
+            referral_id=event.referral_id,
+            kind=Notification.Kind.EVENT,
+            event=event,
+            template="referral_event",
+        )
 
 
 @shared_task
@@ -106,9 +109,11 @@ def _flag(referral, kind, organization) -> int:
     try:
         with transaction.atomic():
             flag = TimelinessFlag.objects.create(
-                referral=referral, kind=kind, state_changed_at=referral.state_changed_at,
+                referral=referral,
+                kind=kind,
+                state_changed_at=referral.state_changed_at,
                 organization=organization,
-            )  # fmt: skip
+            )
             enqueue(notify_timeliness_flag, flag.pk)
     except IntegrityError:
         return 0  # flagged by an earlier run
@@ -127,9 +132,11 @@ def notify_timeliness_flag(flag_id: int) -> int:
         users = _users().filter(groups__name=Role.COORDINATOR)
         notification_kind = Notification.Kind.ESCALATION
     return deliver(
-        list(users), referral_id=flag.referral_id, kind=notification_kind,
+        list(users),
+        referral_id=flag.referral_id,
+        kind=notification_kind,
         template=f"timeliness_{flag.kind}",
-    )  # fmt: skip
+    )
 
 
 @shared_task

@@ -49,10 +49,13 @@ def my_referrals(request):
     filters = StateFilterForm(request.GET or None)
     state = filters.cleaned_data["state"] if filters.is_valid() else ""
     referrals = keyset_page(
-        selectors.referrals_of_referrer(request.user, state), "created_at",
-        after=cursor_from(request.GET.get("after")), newest_first=True,
-        columns=ReferralRow.COLUMNS, rows=referral_rows,
-    )  # fmt: skip
+        selectors.referrals_of_referrer(request.user, state),
+        "created_at",
+        after=cursor_from(request.GET.get("after")),
+        newest_first=True,
+        columns=ReferralRow.COLUMNS,
+        rows=referral_rows,
+    )
     template = "referrals/_my_list.html" if request.htmx else "referrals/my_referrals.html"
     return render(request, template, {"referrals": referrals, "filters": filters, "state": state})
 
@@ -68,10 +71,13 @@ def referral_new(request):
             # Both or neither: a consent without its draft would be left behind.
             with transaction.atomic():
                 consent = consent_record(
-                    actor=request.user, given_by_role=data["given_by_role"],
-                    given_by_name=data["given_by_name"], method=data["method"],
-                    scopes=data["scopes"], valid_until=data["valid_until"],
-                )  # fmt: skip
+                    actor=request.user,
+                    given_by_role=data["given_by_role"],
+                    given_by_name=data["given_by_name"],
+                    method=data["method"],
+                    scopes=data["scopes"],
+                    valid_until=data["valid_until"],
+                )
                 referral = services.referral_create(actor=request.user, consent=consent)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -102,9 +108,7 @@ def referral_family(request, pk: int):
             add_service_errors(form, exc)
         else:
             return redirect("referrals:preferences", pk=referral.pk)
-    context = {
-        "form": form, "referral": referral, "step": 2, "step_title": _("Family and concern")
-    }  # fmt: skip
+    context = {"form": form, "referral": referral, "step": 2, "step_title": _("Family and concern")}
     return render(request, "referrals/wizard_step.html", context)
 
 
@@ -119,14 +123,19 @@ def referral_preferences(request, pk: int):
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.referral_update(
-            referral=referral, actor=request.user, modes=form.cleaned_data["modes"],
+            referral=referral,
+            actor=request.user,
+            modes=form.cleaned_data["modes"],
             preferred_times=form.cleaned_data["preferred_times"],
-        )  # fmt: skip
+        )
         return redirect("referrals:review", pk=referral.pk)
     context = {
-        "form": form, "referral": referral, "step": 3, "step_title": _("Ways and times"),
+        "form": form,
+        "referral": referral,
+        "step": 3,
+        "step_title": _("Ways and times"),
         "back_url": reverse("referrals:family", args=[referral.pk]),
-    }  # fmt: skip
+    }
     return render(request, "referrals/wizard_step.html", context)
 
 
@@ -146,9 +155,12 @@ def referral_review(request, pk: int):
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:detail", pk=referral.pk)
     context = {
-        "referral": referral, "summary": selectors.summary(referral), "missing": missing,
+        "referral": referral,
+        "summary": selectors.summary(referral),
+        "missing": missing,
         "step": 4,
-    }  # fmt: skip
+        "submit": REFERRAL_ACTIONS.get("submit"),
+    }
     return render(request, "referrals/wizard_review.html", context)
 
 
@@ -254,10 +266,13 @@ def _coordinator(request) -> None:
 def triage(request):
     _coordinator(request)
     referrals = keyset_page(
-        selectors.triage_queue(), "state_changed_at",
-        after=cursor_from(request.GET.get("after")), newest_first=False,
-        columns=ReferralRow.OWN_COLUMNS, rows=selectors.triage_rows,
-    )  # fmt: skip
+        selectors.triage_queue(),
+        "state_changed_at",
+        after=cursor_from(request.GET.get("after")),
+        newest_first=False,
+        columns=ReferralRow.OWN_COLUMNS,
+        rows=selectors.triage_rows,
+    )
     return render(request, "referrals/triage.html", {"referrals": referrals})
 
 
@@ -324,16 +339,29 @@ def worker_inbox(request):
     # The organization's own lists: its name would repeat on every line.
     own = {"columns": ReferralRow.OWN_COLUMNS, "rows": referral_rows}
     context = {
-        "inbox": keyset_page(selectors.inbox(user), "state_changed_at",
-                             after=cursor_from(params.get("inbox_after")), newest_first=False,
-                             **own),
-        "clients": keyset_page(selectors.clients(user), "accepted_at",
-                               after=cursor_from(params.get("clients_after")), newest_first=True,
-                               **own),
-        "pool": keyset_page(selectors.claim_pool(user), "state_changed_at",
-                            after=cursor_from(params.get("pool_after")), newest_first=False,
-                            columns=ReferralRow.OWN_COLUMNS, rows=pool_rows),
-    }  # fmt: skip
+        "inbox": keyset_page(
+            selectors.inbox(user),
+            "state_changed_at",
+            after=cursor_from(params.get("inbox_after")),
+            newest_first=False,
+            **own,
+        ),
+        "clients": keyset_page(
+            selectors.clients(user),
+            "accepted_at",
+            after=cursor_from(params.get("clients_after")),
+            newest_first=True,
+            **own,
+        ),
+        "pool": keyset_page(
+            selectors.claim_pool(user),
+            "state_changed_at",
+            after=cursor_from(params.get("pool_after")),
+            newest_first=False,
+            columns=ReferralRow.OWN_COLUMNS,
+            rows=pool_rows,
+        ),
+    }
     return render(request, "referrals/inbox.html", context)
 
 
@@ -344,7 +372,11 @@ def pool_rows(values: list[dict]) -> list[ReferralRow]:
 @login_required
 def pool_detail(request, pk: int):
     referral = selectors.get_pooled_referral_for_user(request.user, pk, prefetch=())
-    context = {"referral": referral, "summary": selectors.summary(referral)}
+    context = {
+        "referral": referral,
+        "summary": selectors.summary(referral),
+        "claim": REFERRAL_ACTIONS.get("claim"),
+    }
     return render(request, "referrals/pool_detail.html", context)
 
 

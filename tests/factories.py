@@ -150,16 +150,21 @@ def draft_referral(referrer: User | None = None, consent: Consent | None = None,
     data.setdefault("description", "Perhe toivoo keskusteluapua arjen kuormitukseen.")
     challenges = data.pop("challenges", None) or [ChallengeFactory()]
     return services.referral_create(
-        actor=referrer, consent=consent, challenges=challenges, children_birth_years=[2019],
+        actor=referrer,
+        consent=consent,
+        challenges=challenges,
+        children_birth_years=[2019],
         **data,
-    )  # fmt: skip
+    )
 
 
 # What people write when an action asks for a reason.
 REASONS = {
-    "return": "Mikä on perheen toive?", "decline": "Ei kapasiteettia",
-    "cancel": "Perhe sai apua muualta", "withdraw": "Perhe perui suostumuksen",
-}  # fmt: skip
+    "return": "Mikä on perheen toive?",
+    "decline": "Ei kapasiteettia",
+    "cancel": "Perhe sai apua muualta",
+    "withdraw": "Perhe perui suostumuksen",
+}
 
 
 class Cast:
@@ -181,11 +186,18 @@ class Cast:
     def run(self, referral: Referral, step: str) -> Referral:
         """Take one action of the registry as the person whose part it is."""
         actor = {
-            "submit": self.referrer, "cancel": self.referrer, "withdraw": self.referrer,
-            "assign": self.coordinator, "open_pool": self.coordinator, "return": self.coordinator,
-        }.get(step, self.handler)  # fmt: skip
-        data = {"organization": self.organization, "reason_code": "no_capacity",
-                "reason": REASONS.get(step, "")}  # fmt: skip
+            "submit": self.referrer,
+            "cancel": self.referrer,
+            "withdraw": self.referrer,
+            "assign": self.coordinator,
+            "open_pool": self.coordinator,
+            "return": self.coordinator,
+        }.get(step, self.handler)
+        data = {
+            "organization": self.organization,
+            "reason_code": "no_capacity",
+            "reason": REASONS.get(step, ""),
+        }
         return REFERRAL_ACTIONS.call(step, referral, actor, data)
 
 

@@ -30,9 +30,12 @@ def world():
     appointment = appointment_book(referral=referral, slot=shift.slots.first(), actor=cast.handler)
     done, _cast = referral_in_state("in_service", cast)
     report = outcome_report(
-        referral=done, actor=cast.handler, service_given="counselling", sessions=1,
+        referral=done,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
         next_step="no_further_need",
-    )  # fmt: skip
+    )
     other_municipality = Municipality.objects.exclude(pk=cast.referrer.municipality_id).first()
     people = {
         "referrer": cast.referrer,
@@ -44,9 +47,14 @@ def world():
     for i in range(3):  # every other organization's workers
         people[f"worker_other_org_{i}"] = WorkerFactory(organization=OrganizationFactory())
     return {
-        "referral": referral, "cast": cast, "shift": shift, "appointment": appointment,
-        "report": report, "consent": referral.consent, "people": people,
-    }  # fmt: skip
+        "referral": referral,
+        "cast": cast,
+        "shift": shift,
+        "appointment": appointment,
+        "report": report,
+        "consent": referral.consent,
+        "people": people,
+    }
 
 
 def expected(allowed: set[str], people: dict, ok: int = 200, denied: int = 404) -> dict:
@@ -116,8 +124,14 @@ def test_catalogue_organizations_and_free_slots_hold_no_personal_data_and_are_op
         assert set(statuses(people, lambda a, p=path: a.get(p)).values()) == {200}, path
     slot = client_for(people["professional_other_municipality"]).get("/api/v1/slots/").data
     assert set(slot["results"][0]) == {
-        "id", "organization", "starts_at", "ends_at", "mode", "site", "municipality",
-    }  # fmt: skip
+        "id",
+        "organization",
+        "starts_at",
+        "ends_at",
+        "mode",
+        "site",
+        "municipality",
+    }
     # only the catalogue is public without a token
     assert APIClient().get("/api/v1/services/").status_code == 200
     for path in ("/api/v1/organizations/", "/api/v1/slots/", "/api/v1/referrals/"):
@@ -126,13 +140,21 @@ def test_catalogue_organizations_and_free_slots_hold_no_personal_data_and_are_op
 
 def test_writes_are_refused_to_roles_that_do_not_make_them(world):
     people = world["people"]
-    shift_body = {"mode": "phone", "first_day": "2100-01-01", "start_time": "09:00",
-                  "end_time": "10:00"}  # fmt: skip
+    shift_body = {
+        "mode": "phone",
+        "first_day": "2100-01-01",
+        "start_time": "09:00",
+        "end_time": "10:00",
+    }
     got = statuses(people, lambda a: a.post("/api/v1/shifts/", shift_body, format="json"))
     workers = {n for n in people if n.startswith("worker")}
     assert got == expected(workers, people, ok=201, denied=403)
-    consent_body = {"given_by_role": "guardian", "given_by_name": "M", "method": "verbal",
-                    "scopes": ["share_referral"]}  # fmt: skip
+    consent_body = {
+        "given_by_role": "guardian",
+        "given_by_name": "M",
+        "method": "verbal",
+        "scopes": ["share_referral"],
+    }
     got = statuses(people, lambda a: a.post("/api/v1/consents/", consent_body, format="json"))
     professionals = {"referrer", "colleague_same_municipality", "professional_other_municipality"}
     assert got == expected(professionals, people, ok=201, denied=403)

@@ -46,21 +46,38 @@ CHECKS = [
 EXAMPLES = 20
 # Body fields that name another object, and which seeded objects to draw for them.
 REFERENCES = {
-    "consent": "consents", "referral": "referrals", "slot": "slots",
-    "organization": "organizations", "onward_organization": "organizations",
-    "worker": "workers", "site": "sites",
-}  # fmt: skip
+    "consent": "consents",
+    "referral": "referrals",
+    "slot": "slots",
+    "organization": "organizations",
+    "onward_organization": "organizations",
+    "worker": "workers",
+    "site": "sites",
+}
 # Path segment of a detail URL → which seeded objects its {id} may be.
 PATH_KINDS = {
-    "referrals": "referrals", "consents": "consents", "organizations": "organizations",
-    "services": "services", "shifts": "shifts", "appointments": "appointments",
+    "referrals": "referrals",
+    "consents": "consents",
+    "organizations": "organizations",
+    "services": "services",
+    "shifts": "shifts",
+    "appointments": "appointments",
     "outcomes": "outcomes",
-}  # fmt: skip
+}
 TRANSITION_NAMES = {
-    "referrals": ["submit", "assign", "open_pool", "claim", "accept", "decline", "return",
-                  "cancel", "withdraw"],
+    "referrals": [
+        "submit",
+        "assign",
+        "open_pool",
+        "claim",
+        "accept",
+        "decline",
+        "return",
+        "cancel",
+        "withdraw",
+    ],
     "appointments": ["confirm", "attend", "no_show", "cancel", "cancel_by_family"],
-}  # fmt: skip
+}
 
 
 def seed() -> tuple[Cast, dict[str, list[int]]]:
@@ -79,9 +96,13 @@ def seed() -> tuple[Cast, dict[str, list[int]]]:
     ]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     shift = appointment_services.shift_create(
-        actor=cast.handler, worker=cast.handler, mode="phone", first_day=tomorrow,
-        start_time=datetime.time(9), end_time=datetime.time(13),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="phone",
+        first_day=tomorrow,
+        start_time=datetime.time(9),
+        end_time=datetime.time(13),
+    )
     slots = list(shift.slots.order_by("starts_at"))
     booked, _cast = referral_in_state(State.ACCEPTED, cast)
     appointment = appointment_services.appointment_book(
@@ -92,9 +113,13 @@ def seed() -> tuple[Cast, dict[str, list[int]]]:
         slug="everyday-life", name_fi="Arki", name_sv="Vardag", name_en="Everyday life"
     )
     outcome = appointment_services.outcome_report(
-        referral=reported, actor=cast.handler, service_given="counselling", sessions=1,
-        next_step="no_further_need", themes=[theme],
-    )  # fmt: skip
+        referral=reported,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
+        next_step="no_further_need",
+        themes=[theme],
+    )
     service = ServiceFactory(organization=cast.organization)
     ids = {
         "referrals": [r.pk for r in [*referrals, booked, reported]],
@@ -133,9 +158,10 @@ def add_real_ids(schema, ids: dict[str, list[int]]) -> None:
         if "name" in params and resource in TRANSITION_NAMES:
             names = TRANSITION_NAMES[resource]
             strategy = strategy.flatmap(
-                lambda p: st.one_of(st.just(p), st.sampled_from(names).map(
-                    lambda n: {**p, "name": n}))
-            )  # fmt: skip
+                lambda p: st.one_of(
+                    st.just(p), st.sampled_from(names).map(lambda n: {**p, "name": n})
+                )
+            )
         return strategy
 
     @schema.hook
@@ -173,8 +199,9 @@ def token(request, db, settings):
     cast, ids = seed()
     SEEDED.clear()
     SEEDED.update(ids)
-    user = {"professional": cast.referrer, "worker": cast.handler,
-            "coordinator": cast.coordinator}[request.param]  # fmt: skip
+    user = {"professional": cast.referrer, "worker": cast.handler, "coordinator": cast.coordinator}[
+        request.param
+    ]
     # Requests go straight to the WSGI app, whose end-of-request handler would close the
     # connection and with it the test's transaction; Django's own test client does the same.
     request_started.disconnect(close_old_connections)
@@ -188,9 +215,12 @@ def token(request, db, settings):
 
 @schema.parametrize()
 @settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
-)  # fmt: skip
+)
 def test_every_operation_answers_without_server_errors_and_as_documented(case, token):
     cache.clear()  # the API's throttle counts live in the cache; this test is not about them
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
@@ -213,9 +243,10 @@ def test_every_transition_of_every_seeded_object_answers_as_documented(token):
                     "organization": SEEDED["organizations"][0],
                 }
                 case = operation.Case(
-                    path_parameters={"id": pk, "name": name}, body=body,
+                    path_parameters={"id": pk, "name": name},
+                    body=body,
                     media_type="application/json",
-                )  # fmt: skip
+                )
                 try:
                     case.call_and_validate(
                         headers={"Authorization": f"Token {token}"}, checks=CHECKS

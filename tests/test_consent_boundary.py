@@ -75,8 +75,9 @@ def test_after_the_consents_withdrawal_the_organization_reads_no_personal_data(
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client_for(cast.referrer).post(
             f"/api/v1/consents/{referral.consent_id}/withdraw/",
-            {"reason": "Perhe soitti"}, format="json",
-        )  # fmt: skip
+            {"reason": "Perhe soitti"},
+            format="json",
+        )
     assert response.status_code == 200
 
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
@@ -132,8 +133,9 @@ def test_the_apis_per_referral_withdraw_withdraws_the_consent_and_cancels_the_ti
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client_for(cast.referrer).post(
             f"/api/v1/referrals/{referral.pk}/transitions/withdraw/",
-            {"reason": "Perhe perui"}, format="json",
-        )  # fmt: skip
+            {"reason": "Perhe perui"},
+            format="json",
+        )
     assert response.status_code == 200, response.content
     assert Consent.objects.get(pk=referral.consent_id).is_withdrawn
     assert Appointment.objects.get(pk=appointment.pk).state == AppointmentState.CANCELLED_BY_FAMILY

@@ -16,9 +16,11 @@ from tests.databases import postgresql_only
 from tests.factories import Cast, api_client_for
 
 CONSENT_STEP = {
-    "given_by_role": "guardian", "given_by_name": "Maija Meikäläinen", "method": "written",
+    "given_by_role": "guardian",
+    "given_by_name": "Maija Meikäläinen",
+    "method": "written",
     "scopes": ["share_referral", "contact_phone"],
-}  # fmt: skip
+}
 
 
 def closed_port() -> int:

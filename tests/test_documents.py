@@ -64,9 +64,11 @@ def label(choice, lang: str) -> str:
 def routed_with_identity_code():
     cast = Cast()
     referral = draft_referral(
-        referrer=cast.referrer, target_group=cast.target_group, challenges=[cast.challenge],
+        referrer=cast.referrer,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
         identity_code="131052-308T",
-    )  # fmt: skip
+    )
     for step in ("submit", "assign"):
         referral = cast.run(referral, step)
     return referral, cast
@@ -176,9 +178,14 @@ def test_appointment_letter_names_the_reception_site_in_the_family_language(clie
     referral, cast = referral_in_state(State.ACCEPTED, cast)
     Referral.objects.filter(pk=referral.pk).update(language="sv")
     shift = shift_create(
-        actor=cast.handler, worker=cast.handler, mode="reception", site=site,
-        first_day=tomorrow(), start_time=datetime.time(9), end_time=datetime.time(10),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="reception",
+        site=site,
+        first_day=tomorrow(),
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+    )
     appointment = appointment_book(referral=referral, slot=shift.slots.first(), actor=cast.handler)
     url = reverse("documents:appointment_letter", args=[appointment.pk])
     text = fetch_pdf(client, cast.handler, url, f"appointment-{appointment.pk}.pdf")
@@ -241,8 +248,11 @@ def test_each_document_with_family_data_records_exactly_one_pdf_access(client):
         assert AccessRecord.objects.count() == before + 1
         record = AccessRecord.objects.latest("pk")
         assert (record.referral_id, record.user_id, record.channel, record.route) == (
-            referral.pk, user.pk, "pdf", route,
-        )  # fmt: skip
+            referral.pk,
+            user.pk,
+            "pdf",
+            route,
+        )
 
     before = AccessRecord.objects.count()
     login(client, cast.coordinator)

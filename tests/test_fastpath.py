@@ -103,7 +103,7 @@ def test_only_the_lists_asked_for_are_read():
     declined = declined_twice()
     read = referral_lists([full.pk, declined.pk], (CHALLENGES, DECLINES))
     assert read[full.pk].mode_codes == [] and read[full.pk].birth_years == []
-    assert [c.slug for c in read[full.pk].challenges][0] == "mm-tie"
+    assert read[full.pk].challenges[0].slug == "mm-tie"
     assert read[declined.pk].decline_codes == ["no_capacity", "area"]
     only_modes = referral_lists([full.pk], (MODES,))[full.pk]
     assert only_modes.challenges == [] and len(only_modes.mode_codes) == 2

@@ -76,8 +76,11 @@ def test_every_action_has_its_declared_effects_and_no_other(name, role):
             "pk", flat=True
         )
     )
-    data = {"organization": cast.organization, "reason": REASONS.get(name, "Syy"),
-            "reason_code": "no_capacity"}  # fmt: skip
+    data = {
+        "organization": cast.organization,
+        "reason": REASONS.get(name, "Syy"),
+        "reason_code": "no_capacity",
+    }
     if not may_run(getattr(referral, action.transition), actor):
         with pytest.raises((PermissionDenied, TransitionRefused)):
             REFERRAL_ACTIONS.call(name, referral, actor, data)

@@ -133,22 +133,39 @@ class Workers:
         log = self.folder / f"worker-{n}.log"
         environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         environment.update(
-            DATABASE_URL=committed_database_url(), CELERY_BROKER_URL=REDIS_URL,
+            DATABASE_URL=committed_database_url(),
+            CELERY_BROKER_URL=REDIS_URL,
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            EMAIL_FILE_PATH=str(self.mails), LOG_LEVEL="INFO",
+            EMAIL_FILE_PATH=str(self.mails),
+            LOG_LEVEL="INFO",
             CELERY_RESULT_BACKEND=REDIS_URL,  # what each task returned, read by the test
             **env,
-        )  # fmt: skip
+        )
         command = [
-            sys.executable, "-m", "celery", "-A", "perhelinja", "worker", "--pool=solo",
-            "--concurrency=1", "--without-mingle", "--without-gossip", "--without-heartbeat",
-            "--loglevel=INFO", "-n", f"outbox-faults-{os.getpid()}-{n}@%h",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "perhelinja",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "-n",
+            f"outbox-faults-{os.getpid()}-{n}@%h",
+        ]
         with log.open("wb") as out:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+                command,
+                cwd=ROOT,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         self.processes.append((process, log))
         return process
 
@@ -256,8 +273,9 @@ def test_with_the_broker_down_submit_succeeds_and_the_sweep_delivers_when_redis_
     assert task_result(sweep.id)["result"] == 1  # it published the waiting message again
     wait_for(
         lambda: notified(referral) and workers.sent_to(),
-        "the worker did not deliver the waiting notification", workers,
-    )  # fmt: skip
+        "the worker did not deliver the waiting notification",
+        workers,
+    )
     waiting.refresh_from_db()
     assert waiting.sent_at is not None and waiting.attempts == 0
     assert notified(referral) == [coordinator.username]
@@ -275,9 +293,13 @@ def notifications_locked():
 
     db = connection.settings_dict
     with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"] or None, password=db["PASSWORD"] or None,
-        host=db["HOST"] or None, port=db["PORT"] or None, connect_timeout=10,
-    ) as holder:  # fmt: skip
+        dbname=db["NAME"],
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        connect_timeout=10,
+    ) as holder:
         table = connection.ops.quote_name(Notification._meta.db_table)
         holder.execute(f"LOCK TABLE {table} IN SHARE MODE")  # opens the transaction
         yield holder.execute("SELECT pg_backend_pid()").fetchone()[0]
@@ -327,8 +349,9 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_to_the_next_which_deliv
         first = workers.start()
         worker_session = wait_for(
             lambda: backend_waiting_on(holder),
-            "the first worker did not reach the insert of the notifications", workers,
-        )  # fmt: skip
+            "the first worker did not reach the insert of the notifications",
+            workers,
+        )
         # Provably mid-delivery: the worker's transaction holds the claim on the row ...
         with pytest.raises(DatabaseError), transaction.atomic():
             list(OutboxMessage.objects.select_for_update(nowait=True).filter(pk=message.pk))
@@ -367,8 +390,9 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_to_the_next_which_deliv
         assert task_result(sweep.id)["result"] == 1
         wait_for(
             lambda: notified(referral) and workers.sent_to(),
-            "the next worker did not deliver the republished message", workers,
-        )  # fmt: skip
+            "the next worker did not deliver the republished message",
+            workers,
+        )
         assert redis_client().hlen(REDIS_UNACKED) == 1  # the dead worker's copy still waits
         # When Redis finally redelivers it (a worker with a short timeout), it does nothing.
         wait_until_redis_may_redeliver()

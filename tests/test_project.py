@@ -42,9 +42,12 @@ def test_secret_key_is_required_when_debug_is_off():
     env["FIELD_ENCRYPTION_KEYS"] = "x"
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
@@ -169,9 +172,12 @@ def test_encryption_keys_are_required_when_debug_is_off():
     env = {k: v for k, v in os.environ.items() if k not in ("FIELD_ENCRYPTION_KEYS", "DEBUG")}
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "perhelinja.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off" in result.stderr
 
@@ -189,8 +195,12 @@ def test_deploy_checks_are_clean_with_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

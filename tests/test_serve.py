@@ -183,24 +183,35 @@ def served(tmp_path):
     mails = tmp_path / "mails"
     log = tmp_path / "serve.log"
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_MANIFEST")
-    }  # fmt: skip
+    }
     env.update(
-        PORT=str(port), DATABASE_URL=f"{postgres_server_url()}/{DATABASE}",
-        CELERY_BROKER_URL=REDIS_URL, CACHE_URL=CACHE_URL,
+        PORT=str(port),
+        DATABASE_URL=f"{postgres_server_url()}/{DATABASE}",
+        CELERY_BROKER_URL=REDIS_URL,
+        CACHE_URL=CACHE_URL,
         SECRET_KEY="e2e-" + Fernet.generate_key().decode(),
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(mails), STATIC_ROOT=str(tmp_path / "static"),
-        SMS_BACKEND="perhelinja.sms.ConsoleBackend", REFERRAL_AUTO_ASSIGN="False",
-        WEB_CONCURRENCY="2", WORKER_CONCURRENCY="1", LOG_LEVEL="WARNING",
-    )  # fmt: skip
+        EMAIL_FILE_PATH=str(mails),
+        STATIC_ROOT=str(tmp_path / "static"),
+        SMS_BACKEND="perhelinja.sms.ConsoleBackend",
+        REFERRAL_AUTO_ASSIGN="False",
+        WEB_CONCURRENCY="2",
+        WORKER_CONCURRENCY="1",
+        LOG_LEVEL="WARNING",
+    )
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "bin/serve"], cwd=ROOT, env=env, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [sys.executable, "bin/serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     api = Api(f"http://127.0.0.1:{port}")
 
     def answers():
@@ -240,8 +251,12 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
 
     setup = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", SETUP],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     cast = json.loads(setup.stdout.strip().splitlines()[-1])
 
     def token(role: str) -> str:
@@ -254,20 +269,46 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
         token(r) for r in ("professional", "coordinator", "worker")
     )
 
-    consent = api.ok("POST", "/api/v1/consents/", professional, {
-        "given_by_role": "guardian", "given_by_name": "Maija Meikäläinen", "method": "verbal",
-        "scopes": ["share_referral", "contact_phone", "contact_sms", "contact_email",
-                   "return_outcome"],
-    }, status=201)  # fmt: skip
-    referral = api.ok("POST", "/api/v1/referrals/", professional, {
-        "consent": consent["id"], "municipality": "853", "target_group": cast["target_group"],
-        "challenges": [cast["challenge"]], "preferred_modes": ["phone"],
-        "preferred_times": "aamupäivisin", "contact_name": "Maija Meikäläinen",
-        "contact_phone": FAMILY_PHONE, "contact_email": FAMILY_EMAIL, "language": "fi",
-        "interpreter_needed": False, "identity_code": "",
-        "description": "Perhe toivoo keskusteluapua arjen kuormitukseen.",
-        "children_birth_years": [2019, 2022],
-    }, status=201)  # fmt: skip
+    consent = api.ok(
+        "POST",
+        "/api/v1/consents/",
+        professional,
+        {
+            "given_by_role": "guardian",
+            "given_by_name": "Maija Meikäläinen",
+            "method": "verbal",
+            "scopes": [
+                "share_referral",
+                "contact_phone",
+                "contact_sms",
+                "contact_email",
+                "return_outcome",
+            ],
+        },
+        status=201,
+    )
+    referral = api.ok(
+        "POST",
+        "/api/v1/referrals/",
+        professional,
+        {
+            "consent": consent["id"],
+            "municipality": "853",
+            "target_group": cast["target_group"],
+            "challenges": [cast["challenge"]],
+            "preferred_modes": ["phone"],
+            "preferred_times": "aamupäivisin",
+            "contact_name": "Maija Meikäläinen",
+            "contact_phone": FAMILY_PHONE,
+            "contact_email": FAMILY_EMAIL,
+            "language": "fi",
+            "interpreter_needed": False,
+            "identity_code": "",
+            "description": "Perhe toivoo keskusteluapua arjen kuormitukseen.",
+            "children_birth_years": [2019, 2022],
+        },
+        status=201,
+    )
     assert referral["state"] == "draft"
     pk = referral["id"]
 
@@ -281,10 +322,20 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
     assert transition(worker, "accept", {"reason": "Otamme perheen asiakkaaksi."}) == "accepted"
 
     day = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()  # past the reminders
-    api.ok("POST", "/api/v1/shifts/", worker, {
-        "mode": "phone", "first_day": day, "start_time": "09:00", "end_time": "11:00",
-        "slot_minutes": 45, "buffer_minutes": 15,
-    }, status=201)  # fmt: skip
+    api.ok(
+        "POST",
+        "/api/v1/shifts/",
+        worker,
+        {
+            "mode": "phone",
+            "first_day": day,
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "slot_minutes": 45,
+            "buffer_minutes": 15,
+        },
+        status=201,
+    )
     slots = api.ok("GET", f"/api/v1/slots/?organization={cast['organization']}&date={day}", worker)
     slot = slots["results"][0]
     appointment = api.ok(
@@ -294,25 +345,39 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
         "POST", f"/api/v1/appointments/{appointment['id']}/transitions/attend/", worker, {}
     )
     assert attended["state"] == "attended"
-    api.ok("POST", "/api/v1/outcomes/", worker, {
-        "referral": pk, "service_given": "counselling", "sessions": 1,
-        "next_step": "no_further_need", "themes": ["e2e-theme"],
-        "summary_for_referrer": "Perhe sai keskusteluapua; ei jatkotarvetta.",
-    }, status=201)  # fmt: skip
+    api.ok(
+        "POST",
+        "/api/v1/outcomes/",
+        worker,
+        {
+            "referral": pk,
+            "service_given": "counselling",
+            "sessions": 1,
+            "next_step": "no_further_need",
+            "themes": ["e2e-theme"],
+            "summary_for_referrer": "Perhe sai keskusteluapua; ei jatkotarvetta.",
+        },
+        status=201,
+    )
     final = api.ok("GET", f"/api/v1/referrals/{pk}/", professional)
     assert final["state"] == "completed"
 
     # Each party heard of what concerns it, through the worker.
     expected = {
         ("submit", cast["coordinator"]),
-        ("assign", cast["worker"]), ("assign", cast["professional"]),
-        ("accept", cast["professional"]), ("schedule", cast["professional"]),
-        ("start_service", cast["professional"]), ("complete", cast["professional"]),
-    }  # fmt: skip
+        ("assign", cast["worker"]),
+        ("assign", cast["professional"]),
+        ("accept", cast["professional"]),
+        ("schedule", cast["professional"]),
+        ("start_service", cast["professional"]),
+        ("complete", cast["professional"]),
+    }
     wait_for(
-        lambda: notifications(pk) >= expected, WORKER_SECONDS,
-        "the worker did not write every notification", log,
-    )  # fmt: skip
+        lambda: notifications(pk) >= expected,
+        WORKER_SECONDS,
+        "the worker did not write every notification",
+        log,
+    )
     assert notifications(pk) == expected
 
     def delivered():
@@ -333,8 +398,11 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
             assert "Meikäläinen".encode() not in text and b"Meik" not in text
     wait_for(
         lambda: re.search(  # the worker's stdout goes through its logger
-            rf"^worker +\| .*SMS to {re.escape(FAMILY_PHONE)}:$", log.read_text(errors="replace"),
+            rf"^worker +\| .*SMS to {re.escape(FAMILY_PHONE)}:$",
+            log.read_text(errors="replace"),
             re.MULTILINE,
         ),
-        WORKER_SECONDS, "the worker did not send the family's text message", log,
-    )  # fmt: skip
+        WORKER_SECONDS,
+        "the worker did not send the family's text message",
+        log,
+    )

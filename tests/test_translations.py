@@ -40,20 +40,43 @@ def test_catalogues_hold_every_string_of_the_source(tmp_path):
     root = LOCALE.parent
     copy = tmp_path / "project"
     skip = shutil.ignore_patterns(
-        ".venv", ".git", "__pycache__", "*.sqlite3", "static-collected", ".pytest_cache",
-        ".ruff_cache", "*.egg-info",
-    )  # fmt: skip
+        ".venv",
+        ".git",
+        "__pycache__",
+        "*.sqlite3",
+        "static-collected",
+        ".pytest_cache",
+        ".ruff_cache",
+        "*.egg-info",
+    )
     shutil.copytree(root, copy, ignore=skip)
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fi", "-l", "sv", "--no-obsolete",
-         "--ignore=tests", "--ignore=demo", "-v", "0"],
-        cwd=copy, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fi",
+            "-l",
+            "sv",
+            "--no-obsolete",
+            "--ignore=tests",
+            "--ignore=demo",
+            "-v",
+            "0",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     for language in ("fi", "sv"):
         po = copy / "locale" / language / "LC_MESSAGES" / "django.po"
         for flag in ("--untranslated", "--only-fuzzy"):
             out = subprocess.run(
-                ["msgattrib", flag, "--no-wrap", str(po)], capture_output=True, text=True,
+                ["msgattrib", flag, "--no-wrap", str(po)],
+                capture_output=True,
+                text=True,
                 check=True,
-            ).stdout  # fmt: skip
+            ).stdout
             assert out.strip() == "", f"{language}: run `make messages` and translate:\n{out}"

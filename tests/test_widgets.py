@@ -50,8 +50,8 @@ def group(page: str, name: str) -> str:
 
 def radios(page: str, name: str) -> list[tuple[str, str, bool]]:
     found = re.findall(
-        r'<label for="([^"]+)"><input type="radio" name="%s" value="([^"]*)" id="\1"( checked)?>'
-        r" ([^<]*)</label>" % name,
+        rf'<label for="([^"]+)"><input type="radio" name="{name}" value="([^"]*)" id="\1"'
+        r"( checked)?> ([^<]*)</label>",
         group(page, name),
     )
     return [(value, html.unescape(label), bool(checked)) for _id, value, checked, label in found]
@@ -68,7 +68,10 @@ def test_unbound_it_is_a_labelled_search_box_and_the_fixed_choices_only(orgs):
     assert 'id="id_organization_status" role="status"' in page
     assert "<legend>Organization: choose</legend>" in group(page, "organization")
     assert radios(page, "organization") == [("", "All", True)]
-    assert radios(page, "area") == [("", "Pilot areas", True), ("all", "All 27 municipalities", False)]
+    assert radios(page, "area") == [
+        ("", "Pilot areas", True),
+        ("all", "All 27 municipalities", False),
+    ]
     assert not any(org.name in page for org in orgs.values())  # no list of every row
 
 
@@ -96,7 +99,7 @@ def test_text_that_matches_one_row_chooses_it(orgs):
     page = str(form.as_div())
     pk = str(orgs["Tampereen Perhetuki"].pk)
     assert radios(page, "organization") == [("", "All", False), (pk, "Tampereen Perhetuki", True)]
-    assert "1 match “tampere”" in html.unescape(page)
+    assert "1 name matches “tampere”: it is chosen below." in html.unescape(page)
 
 
 def test_text_that_matches_several_asks_to_choose_and_the_choice_then_wins(orgs):
@@ -163,16 +166,17 @@ def test_the_search_follows_the_typing_with_htmx(client, orgs):
     url = html.unescape(re.search(r'hx-get="([^"]+)"', box).group(1))
     assert url == "/lookup/organization/?field=organization&id=id_organization"
     assert 'hx-target="#id_organization_found"' in box and 'id="id_organization_found"' in page
-    assert client.get(url, {"organization_q": "helsing"}).status_code == 302  # signed in only
+    typed = f"{url}&organization_q=helsing"  # what htmx sends: the URL's and the box's
+    assert client.get(typed).status_code == 302  # signed in only
     client.force_login(WorkerFactory())
-    answer = client.get(url, {"organization_q": "helsing"}, headers={"HX-Request": "true"})
+    answer = client.get(typed, headers={"HX-Request": "true"})
     body = html.unescape(answer.content.decode())
     assert answer.status_code == 200
     assert body.count('type="radio" name="organization"') == 2
     assert "Helsingin Diakonissalaitos" in body and "Tampereen" not in body
-    assert '<span id="id_organization_status" hx-swap-oob="innerHTML">2 match' in body
+    assert '<span id="id_organization_status" hx-swap-oob="innerHTML">2 names match' in body
     chosen = orgs["Helsingin Kaupunkilähetys"].pk
-    body = client.get(url, {"organization_q": "helsing", "organization": chosen}).content.decode()
+    body = client.get(f"{typed}&organization={chosen}").content.decode()
     assert f'value="{chosen}" id="id_organization_m1" checked' in body
     assert client.get("/lookup/nothing/?field=organization&id=id_organization").status_code == 404
     assert client.get("/lookup/organization/?field=a%22b&id=x").status_code == 404

@@ -55,10 +55,13 @@ OUTCOME_SUMMARY = "Perhe sai kolme tapaamista, avainsana Plumbridge."
 REASON = "Perhe perui suostumuksen, avainsana Marrowfield."
 
 FAMILY = {
-    "contact_name": NAME, "contact_phone": PHONE, "contact_email": EMAIL,
-    "description": DESCRIPTION, "preferred_times": PREFERRED_TIMES,
+    "contact_name": NAME,
+    "contact_phone": PHONE,
+    "contact_email": EMAIL,
+    "description": DESCRIPTION,
+    "preferred_times": PREFERRED_TIMES,
     "identity_code": IDENTITY_CODE,
-}  # fmt: skip
+}
 
 # How each personal field is looked for in a body (case-insensitively, after HTML unescaping):
 # by a distinctive part, so that other renderings ("Crawltest, Zelda", "+358401234567", the
@@ -134,9 +137,12 @@ def family_referral(cast, consent, state: State) -> Referral:
     """A referral of the family with every personal field filled in, taken to `state` the way
     people do."""
     referral = draft_referral(
-        referrer=cast.referrer, consent=consent, target_group=cast.target_group,
-        challenges=[cast.challenge], **FAMILY,
-    )  # fmt: skip
+        referrer=cast.referrer,
+        consent=consent,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
+        **FAMILY,
+    )
     referral = services.referral_update(
         referral=referral, actor=cast.referrer, children_birth_years=BIRTH_YEARS
     )
@@ -157,9 +163,13 @@ def situation() -> Situation:
     )
     completed = family_referral(cast, consent, State.IN_SERVICE)
     outcome = appointment_services.outcome_report(
-        referral=completed, actor=cast.handler, service_given=ServiceGiven.COUNSELLING,
-        sessions=3, next_step=NextStep.NO_FURTHER_NEED, summary_for_referrer=OUTCOME_SUMMARY,
-    )  # fmt: skip
+        referral=completed,
+        actor=cast.handler,
+        service_given=ServiceGiven.COUNSELLING,
+        sessions=3,
+        next_step=NextStep.NO_FURTHER_NEED,
+        summary_for_referrer=OUTCOME_SUMMARY,
+    )
     invitation = evaluation_services.feedback_invitation_create(referral_id=completed.pk)
     referral = family_referral(cast, consent, State.ACCEPTED)
     slots = list(shift.slots.order_by("starts_at"))
@@ -171,12 +181,18 @@ def situation() -> Situation:
     )
     return Situation(
         referral=Referral.objects.get(pk=referral.pk),
-        completed=Referral.objects.get(pk=completed.pk), other=other, worker=cast.handler,
-        referrer=cast.referrer, appointment=appointment, offer=offer, offer_token=offer_token,
-        feedback_token=evaluation_services.feedback_token(invitation), outcome_id=outcome.pk,
+        completed=Referral.objects.get(pk=completed.pk),
+        other=other,
+        worker=cast.handler,
+        referrer=cast.referrer,
+        appointment=appointment,
+        offer=offer,
+        offer_token=offer_token,
+        feedback_token=evaluation_services.feedback_token(invitation),
+        outcome_id=outcome.pk,
         shift_id=shift.pk,
         service_id=Service.objects.filter(organization=cast.organization).first().pk,
-    )  # fmt: skip
+    )
 
 
 def withdraw(situation: Situation, capture) -> None:
@@ -212,20 +228,29 @@ UNFILLED = {
 
 # Which objects a `pk` stands for, by the path segment before it.
 PK_SEGMENTS = {
-    "referrals": "referral", "for-referral": "referral", "triage": "referral",
-    "pool": "referral", "appointments": "appointment", "shifts": "shift",
-    "consents": "consent", "organizations": "organization", "services": "service",
+    "referrals": "referral",
+    "for-referral": "referral",
+    "triage": "referral",
+    "pool": "referral",
+    "appointments": "appointment",
+    "shifts": "shift",
+    "consents": "consent",
+    "organizations": "organization",
+    "services": "service",
     "outcomes": "outcome",
-}  # fmt: skip
+}
 
 
 def ids_of(s: Situation) -> dict[str, list]:
     return {
-        "referral": [s.referral.pk, s.completed.pk], "appointment": [s.appointment.pk],
-        "shift": [s.shift_id], "consent": [s.referral.consent_id],
-        "organization": [s.referral.organization_id], "service": [s.service_id],
+        "referral": [s.referral.pk, s.completed.pk],
+        "appointment": [s.appointment.pk],
+        "shift": [s.shift_id],
+        "consent": [s.referral.consent_id],
+        "organization": [s.referral.organization_id],
+        "service": [s.service_id],
         "outcome": [s.outcome_id],
-    }  # fmt: skip
+    }
 
 
 @dataclass
@@ -320,9 +345,12 @@ def query_variants(s: Situation) -> list[str]:
     withdrawn state, the family's referral, the calendar week of its (cancelled) time."""
     year, week, _day = timezone.localtime(s.appointment.starts_at).isocalendar()
     return [
-        "", "?state=withdrawn", f"?referral={s.referral.pk}", f"?week={year}-W{week:02d}",
+        "",
+        "?state=withdrawn",
+        f"?referral={s.referral.pk}",
+        f"?week={year}-W{week:02d}",
         f"?state=withdrawn&state=completed&state=cancelled_by_family&referral={s.referral.pk}",
-    ]  # fmt: skip
+    ]
 
 
 @dataclass
@@ -346,10 +374,13 @@ class Fetched:
 def as_fetched(url: str, via: str, response) -> Fetched:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return Fetched(
-        url=url, via=via, status=response.status_code,
-        content_type=response.get("Content-Type", ""), body=body,
+        url=url,
+        via=via,
+        status=response.status_code,
+        content_type=response.get("Content-Type", ""),
+        body=body,
         headers="\n".join(f"{k}: {v}" for k, v in response.items()),
-    )  # fmt: skip
+    )
 
 
 def crawl(s: Situation, *, only=lambda pattern: True) -> list[Fetched]:

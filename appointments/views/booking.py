@@ -111,17 +111,21 @@ def offer(request, pk: int):
         else:
             link = request.build_absolute_uri(f"/f/{token}/")
     context = {
-        "referral": referral, "form": form, "link": link,
+        "referral": referral,
+        "form": form,
+        "link": link,
         "valid_hours": settings.SLOT_OFFER_VALID_HOURS,
-    }  # fmt: skip
+    }
     return render(request, "appointments/offer.html", context)
 
 
 @login_required
 def outcome(request, pk: int):
     referral = _handled_referral(request, pk)
-    form = OutcomeForm(request.POST or None, initial={"sessions": referral.appointments.filter(
-        state="attended").count()})  # fmt: skip
+    form = OutcomeForm(
+        request.POST or None,
+        initial={"sessions": referral.appointments.filter(state="attended").count()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_report(referral=referral, actor=request.user, **form.cleaned_data)
@@ -145,6 +149,7 @@ def appointment_detail(request, pk: int):
         "appointment": appointment,
         "actions": actions,
         "action_names": {a.name for a in actions},
+        "by_name": {a.name: a for a in actions},
         "cancel_form": CancelForm(),
         "reschedule_form": BookForm(slots=services.free_slots(appointment.organization))
         if actions

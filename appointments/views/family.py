@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from perhelinja.fsm import TransitionRefused
 
 from .. import services
+from ..actions import APPOINTMENT_ACTIONS
 
 FAMILY_LANGUAGES = ("fi", "sv", "en")
 
@@ -47,6 +48,7 @@ def offer_page(request, token: str):
             "slots": offer.slots.select_related("shift__site").order_by("starts_at"),
             "appointment": offer.appointment,
             "error": error,
+            "cancel_action": APPOINTMENT_ACTIONS.get("family_cancel"),
             "LANGUAGE_CODE": language,
         }
         response = render(request, "appointments/family_offer.html", context)

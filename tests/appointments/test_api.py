@@ -39,9 +39,12 @@ def outsiders(cast):
 
 def shift_body(**extra):
     return {
-        "mode": "phone", "first_day": tomorrow().isoformat(), "start_time": "09:00",
-        "end_time": "12:00", **extra,
-    }  # fmt: skip
+        "mode": "phone",
+        "first_day": tomorrow().isoformat(),
+        "start_time": "09:00",
+        "end_time": "12:00",
+        **extra,
+    }
 
 
 def test_a_worker_plans_a_shift_and_its_slots_are_made():
@@ -126,9 +129,14 @@ def test_free_slots_are_filtered_by_organization_area_mode_and_day_and_show_no_p
     site = ReceptionSite.objects.create(municipality=area, name="Kirjasto", address="Katu 1")
     day_after = tomorrow() + datetime.timedelta(days=1)
     reception = shift_create(
-        actor=other.handler, worker=other.handler, mode="reception", site=site,
-        first_day=day_after, start_time=datetime.time(13), end_time=datetime.time(14),
-    )  # fmt: skip
+        actor=other.handler,
+        worker=other.handler,
+        mode="reception",
+        site=site,
+        first_day=day_after,
+        start_time=datetime.time(13),
+        end_time=datetime.time(14),
+    )
     api = client_for(ProfessionalFactory())
     everything = api.get("/api/v1/slots/").data["results"]
     assert len(everything) == 4
@@ -170,8 +178,12 @@ def test_booking_returns_201_and_a_taken_slot_409_with_alternatives():
     assert response.status_code == 201
     assert response.data["state"] == "booked"
     assert set(response.data["available_transitions"]) == {
-        "confirm", "attend", "no_show", "cancel", "cancel_by_family",
-    }  # fmt: skip
+        "confirm",
+        "attend",
+        "no_show",
+        "cancel",
+        "cancel_by_family",
+    }
     assert Referral.objects.get(pk=referral.pk).state == State.SCHEDULED
     response = api.post("/api/v1/appointments/", {"slot": slot.pk, "referral": second.pk})
     assert response.status_code == 409
@@ -262,9 +274,13 @@ def test_a_family_cancellation_is_recorded_with_its_reason():
 
 def outcome_body(referral, **extra):
     return {
-        "referral": referral.pk, "service_given": "counselling", "sessions": 2,
-        "next_step": "no_further_need", "summary_for_referrer": "Perhe sai avun.", **extra,
-    }  # fmt: skip
+        "referral": referral.pk,
+        "service_given": "counselling",
+        "sessions": 2,
+        "next_step": "no_further_need",
+        "summary_for_referrer": "Perhe sai avun.",
+        **extra,
+    }
 
 
 def test_reporting_the_outcome_completes_the_referral_once():

@@ -41,10 +41,14 @@ def laitila_site(name="Laitilan kirjasto") -> ReceptionSite:
 def reception_shift(cast, site, *, day=None, start=13, end=16):
     """A reception shift of the cast's worker: 13:00, 14:00, 15:00 by default."""
     return shift_create(
-        actor=cast.handler, worker=cast.handler, mode="reception", site=site,
-        first_day=day or tomorrow(), start_time=datetime.time(start),
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="reception",
+        site=site,
+        first_day=day or tomorrow(),
+        start_time=datetime.time(start),
         end_time=datetime.time(end),
-    )  # fmt: skip
+    )
 
 
 def slots_of(shift):
@@ -128,9 +132,13 @@ def test_following_the_next_week_link_shows_that_weeks_slots(client):
     _referral, cast, _shift = accepted_with_shift()
     next_week = monday_of(tomorrow()) + datetime.timedelta(days=9)  # a Wednesday
     shift_create(
-        actor=cast.handler, worker=cast.handler, mode="video", first_day=next_week,
-        start_time=datetime.time(8), end_time=datetime.time(9),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="video",
+        first_day=next_week,
+        start_time=datetime.time(8),
+        end_time=datetime.time(9),
+    )
     client.force_login(cast.handler)
 
     this_week = client.get(WEEK, {"week": iso_week(tomorrow())})
@@ -208,9 +216,13 @@ def capacity_case():
     cancelled = appointment_book(referral=referral, slot=slots_of(phone)[1], actor=cast.handler)
     appointment_cancel_by_family(appointment=cancelled, actor=cast.handler)
     video = shift_create(
-        actor=cast.handler, worker=cast.handler, mode="video", first_day=tomorrow(),
-        start_time=datetime.time(17), end_time=datetime.time(19),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="video",
+        first_day=tomorrow(),
+        start_time=datetime.time(17),
+        end_time=datetime.time(19),
+    )
     shift_cancel(shift=video, actor=cast.handler, reason="Koulutuspäivä")
     reception_shift(cast, reception.site, day=tomorrow() + datetime.timedelta(weeks=5))
     return referral, cast
@@ -281,8 +293,9 @@ def test_a_site_outside_the_pilot_areas_counts_under_other_places(client):
     _referral, cast, _phone = accepted_with_shift()
     kaarina = Municipality.objects.get(code="202")
     assert not kaarina.is_pilot
-    site = ReceptionSite.objects.create(municipality=kaarina, name="Kaarinan perhekeskus",
-                                        address="Kauppakatu 2")  # fmt: skip
+    site = ReceptionSite.objects.create(
+        municipality=kaarina, name="Kaarinan perhekeskus", address="Kauppakatu 2"
+    )
     reception_shift(cast, site)
     client.force_login(cast.handler)
 

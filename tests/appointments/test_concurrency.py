@@ -76,18 +76,28 @@ def test_two_overlapping_slots_of_one_worker_make_exactly_one_appointment():
         # two shifts of the same worker whose slots overlap by half an hour
         on = tomorrow() + datetime.timedelta(days=day)
         a = services.shift_create(
-            actor=cast.handler, worker=cast.handler, mode="phone", first_day=on,
-            start_time=datetime.time(9), end_time=datetime.time(9, 45),
-        )  # fmt: skip
+            actor=cast.handler,
+            worker=cast.handler,
+            mode="phone",
+            first_day=on,
+            start_time=datetime.time(9),
+            end_time=datetime.time(9, 45),
+        )
         b = services.shift_create(
-            actor=cast.handler, worker=cast.handler, mode="video", first_day=on,
-            start_time=datetime.time(9, 15), end_time=datetime.time(10),
-        )  # fmt: skip
+            actor=cast.handler,
+            worker=cast.handler,
+            mode="video",
+            first_day=on,
+            start_time=datetime.time(9, 15),
+            end_time=datetime.time(10),
+        )
         slot_a, slot_b = a.slots.get(), b.slots.get()
-        results = race([
-            functools.partial(book, referral=first, slot=slot_a),
-            functools.partial(book, referral=second, slot=slot_b),
-        ])  # fmt: skip
+        results = race(
+            [
+                functools.partial(book, referral=first, slot=slot_a),
+                functools.partial(book, referral=second, slot=slot_b),
+            ]
+        )
         assert sum(isinstance(r, Appointment) for r in results) == 1, results
         assert sum(isinstance(r, services.SlotUnavailable) for r in results) == 1, results
     assert Appointment.objects.filter(worker=cast.handler).count() == 5
@@ -102,15 +112,23 @@ def test_the_database_itself_refuses_an_overlap_the_service_did_not_see():
     other = referral_in_state(State.ACCEPTED, cast)[0]
     services.appointment_book(referral=_referral, slot=slot, actor=cast.handler)
     overlapping = services.shift_create(
-        actor=cast.handler, worker=cast.handler, mode="video", first_day=tomorrow(),
-        start_time=datetime.time(9, 30), end_time=datetime.time(10, 30),
-    ).slots.first()  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="video",
+        first_day=tomorrow(),
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(10, 30),
+    ).slots.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(
-            referral=other, slot=overlapping, worker=cast.handler,
-            organization=cast.organization, starts_at=overlapping.starts_at,
-            ends_at=overlapping.ends_at, mode="video",
-        )  # fmt: skip
+            referral=other,
+            slot=overlapping,
+            worker=cast.handler,
+            organization=cast.organization,
+            starts_at=overlapping.starts_at,
+            ends_at=overlapping.ends_at,
+            mode="video",
+        )
 
 
 def test_thirty_parallel_api_bookings_of_one_slot_give_one_201_and_twenty_nine_409():

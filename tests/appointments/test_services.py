@@ -36,10 +36,15 @@ def test_every_other_tuesday_by_rrule():
     _referral, cast = accepted_with_shift()[:2]
     first = tomorrow() + datetime.timedelta(days=(1 - tomorrow().weekday()) % 7)  # a Tuesday
     shift = services.shift_create(
-        actor=cast.handler, worker=cast.handler, mode="phone", first_day=first,
-        start_time=datetime.time(13), end_time=datetime.time(14),
-        rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", repeat_until=first + datetime.timedelta(days=42),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="phone",
+        first_day=first,
+        start_time=datetime.time(13),
+        end_time=datetime.time(14),
+        rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+        repeat_until=first + datetime.timedelta(days=42),
+    )
     days = sorted({timezone.localtime(s.starts_at).date() for s in shift.slots.all()})
     assert days == [first + datetime.timedelta(days=14 * i) for i in range(4)]
 
@@ -48,10 +53,15 @@ def test_a_bad_repeat_rule_is_refused_clearly():
     _referral, cast, _shift = accepted_with_shift()
     with pytest.raises(ValidationError) as excinfo:
         services.shift_create(
-            actor=cast.handler, worker=cast.handler, mode="phone", first_day=tomorrow(),
-            start_time=datetime.time(9), end_time=datetime.time(10), rrule="FREQ=SOMETIMES",
+            actor=cast.handler,
+            worker=cast.handler,
+            mode="phone",
+            first_day=tomorrow(),
+            start_time=datetime.time(9),
+            end_time=datetime.time(10),
+            rrule="FREQ=SOMETIMES",
             repeat_until=tomorrow() + datetime.timedelta(days=30),
-        )  # fmt: skip
+        )
     assert "rrule" in excinfo.value.message_dict
 
 
@@ -109,8 +119,12 @@ def test_appointment_transitions_by_state(name, allowed_from, start):
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
     if start != "booked":
-        path = {"confirmed": ["confirm"], "attended": ["attend"], "no_show": ["no_show"],
-                "cancelled_by_family": ["cancel_by_family"]}[start]  # fmt: skip
+        path = {
+            "confirmed": ["confirm"],
+            "attended": ["attend"],
+            "no_show": ["no_show"],
+            "cancelled_by_family": ["cancel_by_family"],
+        }[start]
         for step in path:
             appointment = services._act(appointment, step, actor=cast.handler)
     if start in allowed_from:
@@ -223,9 +237,13 @@ def test_the_outcome_report_completes_the_referral_and_returns_the_summary_under
     )
     services.appointment_attend(appointment=appointment, actor=cast.handler)
     services.outcome_report(
-        referral=referral, actor=cast.handler, service_given="counselling", sessions=1,
-        next_step=NextStep.NO_FURTHER_NEED, summary_for_referrer="Perhe sai keinoja arkeen.",
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
+        next_step=NextStep.NO_FURTHER_NEED,
+        summary_for_referrer="Perhe sai keinoja arkeen.",
+    )
     referral.refresh_from_db()
     assert referral.state == State.COMPLETED
     entries = timeline(referral, for_referrer=True)
@@ -237,9 +255,13 @@ def test_without_consent_to_return_it_the_summary_stays_with_the_organization():
     type(referral.consent).objects.filter(pk=referral.consent_id).update(scope_return_outcome=False)
     referral.refresh_from_db()
     services.outcome_report(
-        referral=referral, actor=cast.handler, service_given="advice", sessions=0,
-        next_step=NextStep.NOT_REACHED, summary_for_referrer="Ei tavoitettu.",
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.handler,
+        service_given="advice",
+        sessions=0,
+        next_step=NextStep.NOT_REACHED,
+        summary_for_referrer="Ei tavoitettu.",
+    )
     referral.refresh_from_db()
     assert timeline(referral, for_referrer=True)[-1].reason == ""
     assert OutcomeReport.objects.get(referral=referral).summary_for_referrer == "Ei tavoitettu."
@@ -249,9 +271,13 @@ def test_onward_to_another_organization_starts_a_new_referral_under_the_same_con
     referral, cast, _shift = accepted_with_shift()
     other = OrganizationFactory()
     report = services.outcome_report(
-        referral=referral, actor=cast.handler, service_given="guidance", sessions=2,
-        next_step=NextStep.ONWARD_ORGANIZATION, onward_organization=other,
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.handler,
+        service_given="guidance",
+        sessions=2,
+        next_step=NextStep.ONWARD_ORGANIZATION,
+        onward_organization=other,
+    )
     onward = report.onward_referral
     assert onward.consent_id == referral.consent_id
     assert onward.state == State.ASSIGNED and onward.organization == other

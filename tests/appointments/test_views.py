@@ -53,9 +53,13 @@ def test_a_worker_records_attendance_and_reports_the_outcome(client):
     assert appointment.state == AppointmentState.ATTENDED
     response = client.post(
         reverse("appointments:outcome", args=[referral.pk]),
-        {"service_given": "counselling", "sessions": 1, "next_step": "no_further_need",
-         "summary_for_referrer": "Arki helpottui."},
-    )  # fmt: skip
+        {
+            "service_given": "counselling",
+            "sessions": 1,
+            "next_step": "no_further_need",
+            "summary_for_referrer": "Arki helpottui.",
+        },
+    )
     assert response.url == reverse("referrals:detail", args=[referral.pk])
     referral.refresh_from_db()
     assert referral.state == State.COMPLETED
@@ -125,11 +129,17 @@ def test_a_worker_adds_a_biweekly_shift_and_cancels_it(client):
     first = tomorrow()
     response = client.post(
         reverse("appointments:shift_new"),
-        {"mode": "video", "first_day": first.isoformat(), "start_time": "13:00",
-         "end_time": "15:00", "repeat": "biweekly",
-         "repeat_until": (first + datetime.timedelta(days=28)).isoformat(),
-         "slot_minutes": 45, "buffer_minutes": 15},
-    )  # fmt: skip
+        {
+            "mode": "video",
+            "first_day": first.isoformat(),
+            "start_time": "13:00",
+            "end_time": "15:00",
+            "repeat": "biweekly",
+            "repeat_until": (first + datetime.timedelta(days=28)).isoformat(),
+            "slot_minutes": 45,
+            "buffer_minutes": 15,
+        },
+    )
     assert response.status_code == 302
     shift = Shift.objects.get(mode="video")
     assert shift.slots.count() == 3 * 2  # three days, two slots a day
@@ -186,3 +196,26 @@ def test_the_free_times_are_labelled_buttons_in_a_group_with_a_legend(
         assert f'<label for="{own_id}">' in group  # each button is named by its label
         assert ('aria-invalid="true"' in button) is invalid
     assert values == set(shift.slots.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("invalid", [False, True])
+def test_the_free_times_one_template_options_write_what_djangos_own_write(invalid):
+    from django import forms
+    from django.test.html import parse_html
+
+    from appointments.forms import BookForm, OfferForm
+    from appointments.services import free_slots
+
+    _referral, cast, shift = accepted_with_shift()
+    data = {"slot": "x", "slots": ["x"]} if invalid else None
+    for form_class, name in ((BookForm, "slot"), (OfferForm, "slots")):
+        form = form_class(data, slots=free_slots(cast.organization))
+        if invalid:
+            assert not form.is_valid()
+        ours = str(form[name])
+        assert ours.count("<input") == shift.slots.count()
+        widget = form.fields[name].widget
+        widget.option_template_name = type(widget).__mro__[1].option_template_name
+        assert widget.option_template_name.startswith("django/forms/")
+        assert isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        assert parse_html(ours) == parse_html(str(form[name]))

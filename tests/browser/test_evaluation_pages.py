@@ -82,6 +82,6 @@ def test_the_coordinator_reads_the_tables_and_the_own_words(page, live_server, l
     page.goto(live_server.url + "/insight/")
     expect(page.locator("#evaluation-heading")).to_be_visible()
     axe_check(page)
-    page.goto(live_server.url + "/evaluation/comments/")
+    page.goto(live_server.url + "/insight/comments/")
     expect(page.locator("#comments blockquote")).to_have_text("Hyvä")
     axe_check(page)

@@ -111,9 +111,13 @@ def test_referral_journey_from_professional_to_worker_and_back(page, live_server
 
     # 5. The worker offers two times; the family picks one through its link.
     shift_create(
-        actor=cast.handler, worker=cast.handler, mode="phone", first_day=tomorrow(),
-        start_time=datetime.time(9), end_time=datetime.time(12),
-    )  # fmt: skip
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="phone",
+        first_day=tomorrow(),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+    )
     login(cast.handler.username)
     page.goto(url + f"/referrals/{referral.pk}/")
     page.locator(f"a[href$='/for-referral/{referral.pk}/offer/']").click()

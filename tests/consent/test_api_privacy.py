@@ -11,8 +11,14 @@ from tests.two_factor import login
 pytestmark = pytest.mark.django_db
 
 ROUTING_FIELDS = {
-    "id", "given_by_role", "method", "given_at", "valid_until", "scopes", "withdrawn_at",
-}  # fmt: skip
+    "id",
+    "given_by_role",
+    "method",
+    "given_at",
+    "valid_until",
+    "scopes",
+    "withdrawn_at",
+}
 PERSONAL_FIELDS = {"given_by_name", "withdrawal_reason"}
 
 

@@ -76,15 +76,21 @@ def test_record_needs_a_scope_and_an_end_after_the_start():
     pro = ProfessionalFactory()
     with pytest.raises(ValidationError):
         consent_record(
-            actor=pro, given_by_role=GiverRole.GUARDIAN, given_by_name="A", method=Method.WRITTEN,
+            actor=pro,
+            given_by_role=GiverRole.GUARDIAN,
+            given_by_name="A",
+            method=Method.WRITTEN,
             scopes=[],
-        )  # fmt: skip
+        )
     with pytest.raises(ValidationError) as excinfo:
         consent_record(
-            actor=pro, given_by_role=GiverRole.YOUNG_PERSON, given_by_name="B",
-            method=Method.VERBAL, scopes=[Scope.SHARE_REFERRAL],
+            actor=pro,
+            given_by_role=GiverRole.YOUNG_PERSON,
+            given_by_name="B",
+            method=Method.VERBAL,
+            scopes=[Scope.SHARE_REFERRAL],
             valid_until=NOW - datetime.timedelta(days=1),
-        )  # fmt: skip
+        )
     assert "valid_until" in excinfo.value.message_dict
     assert not Consent.objects.exists()
 
@@ -92,9 +98,12 @@ def test_record_needs_a_scope_and_an_end_after_the_start():
 def test_a_young_persons_own_consent_is_recorded_with_default_validity(settings):
     pro = ProfessionalFactory()
     consent = consent_record(
-        actor=pro, given_by_role=GiverRole.YOUNG_PERSON, given_by_name="Nuori",
-        method=Method.VERBAL, scopes=[Scope.SHARE_REFERRAL, Scope.CONTACT_SMS],
-    )  # fmt: skip
+        actor=pro,
+        given_by_role=GiverRole.YOUNG_PERSON,
+        given_by_name="Nuori",
+        method=Method.VERBAL,
+        scopes=[Scope.SHARE_REFERRAL, Scope.CONTACT_SMS],
+    )
     assert consent.given_by_role == GiverRole.YOUNG_PERSON
     assert consent.scopes == [Scope.SHARE_REFERRAL, Scope.CONTACT_SMS]
     days = (consent.valid_until - consent.given_at).days
@@ -104,9 +113,12 @@ def test_a_young_persons_own_consent_is_recorded_with_default_validity(settings)
 def test_only_professionals_record_consents():
     with pytest.raises(PermissionDenied):
         consent_record(
-            actor=WorkerFactory(), given_by_role=GiverRole.GUARDIAN, given_by_name="A",
-            method=Method.WRITTEN, scopes=[Scope.SHARE_REFERRAL],
-        )  # fmt: skip
+            actor=WorkerFactory(),
+            given_by_role=GiverRole.GUARDIAN,
+            given_by_name="A",
+            method=Method.WRITTEN,
+            scopes=[Scope.SHARE_REFERRAL],
+        )
 
 
 def test_withdrawal_by_the_handling_worker_withdraws_every_open_referral():
@@ -144,8 +156,13 @@ def test_an_outsider_cannot_withdraw_a_consent():
 
 def test_a_consent_given_long_ago_or_valid_for_ever_is_refused():
     professional = ProfessionalFactory()
-    base = {"actor": professional, "given_by_role": "guardian", "given_by_name": "M",
-            "method": "verbal", "scopes": ["share_referral"]}  # fmt: skip
+    base = {
+        "actor": professional,
+        "given_by_role": "guardian",
+        "given_by_name": "M",
+        "method": "verbal",
+        "scopes": ["share_referral"],
+    }
     now = timezone.now()
     with pytest.raises(ValidationError) as exc:
         consent_record(**base, given_at=now - datetime.timedelta(days=400))

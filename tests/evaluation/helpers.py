@@ -21,9 +21,13 @@ def completed_referral(
         recorded_by=cast.referrer, scope_contact_email=email, scope_contact_sms=sms
     )
     referral = draft_referral(
-        referrer=cast.referrer, consent=consent, target_group=cast.target_group,
-        challenges=[cast.challenge], contact_email=contact_email, language=language,
-    )  # fmt: skip
+        referrer=cast.referrer,
+        consent=consent,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
+        contact_email=contact_email,
+        language=language,
+    )
     for step in PATHS[State.COMPLETED]:
         referral = cast.run(referral, step)
     return referral, cast

@@ -87,9 +87,12 @@ def test_an_open_referral_gets_no_link(django_capture_on_commit_callbacks):
     cast = Cast()
     consent = ConsentFactory(recorded_by=cast.referrer, scope_contact_email=True)
     referral = draft_referral(
-        referrer=cast.referrer, consent=consent, target_group=cast.target_group,
-        challenges=[cast.challenge], contact_email="perhe@example.invalid",
-    )  # fmt: skip
+        referrer=cast.referrer,
+        consent=consent,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
+        contact_email="perhe@example.invalid",
+    )
     for step in ("submit", "assign", "accept"):
         referral = cast.run(referral, step)
     assert services.feedback_invitation_create(referral_id=referral.pk) is None
@@ -206,9 +209,16 @@ def test_the_stored_answer_has_no_column_leading_back_to_family_referral_or_link
     from directory.models import Municipality, Organization
 
     expected = {
-        "id", "municipality", "organization", "service_given", "month", "useful",
-        "easy_to_reach", "would_recommend", "comment",
-    }  # fmt: skip
+        "id",
+        "municipality",
+        "organization",
+        "service_given",
+        "month",
+        "useful",
+        "easy_to_reach",
+        "would_recommend",
+        "comment",
+    }
     fields = FeedbackAnswer._meta.get_fields(include_hidden=True)
     assert {f.name for f in fields} == expected  # no reverse relation points here either
     assert {f.related_model for f in fields if f.is_relation} == {Municipality, Organization}
@@ -229,9 +239,16 @@ def test_the_stored_answer_has_no_column_leading_back_to_family_referral_or_link
             )
         ]
     assert columns == {
-        "id", "municipality_id", "organization_id", "service_given", "month", "useful",
-        "easy_to_reach", "would_recommend", "comment",
-    }  # fmt: skip
+        "id",
+        "municipality_id",
+        "organization_id",
+        "service_given",
+        "month",
+        "useful",
+        "easy_to_reach",
+        "would_recommend",
+        "comment",
+    }
     assert {target for _column, target in relations.values()} == {
         Municipality._meta.db_table,
         Organization._meta.db_table,
@@ -310,16 +327,22 @@ def test_completing_through_the_outcome_report_asks_for_feedback_and_keeps_the_s
     cast = Cast()
     consent = ConsentFactory(recorded_by=cast.referrer, scope_contact_email=True)
     referral = draft_referral(
-        referrer=cast.referrer, consent=consent, target_group=cast.target_group,
-        challenges=[cast.challenge], contact_email="perhe@example.invalid",
-    )  # fmt: skip
+        referrer=cast.referrer,
+        consent=consent,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
+        contact_email="perhe@example.invalid",
+    )
     for step in ("submit", "assign", "accept"):
         referral = cast.run(referral, step)
     with django_capture_on_commit_callbacks(execute=True):
         outcome_report(
-            referral=referral, actor=cast.handler, service_given="advice", sessions=2,
+            referral=referral,
+            actor=cast.handler,
+            service_given="advice",
+            sessions=2,
             next_step="no_further_need",
-        )  # fmt: skip
+        )
     referral.refresh_from_db()
     assert referral.state == State.COMPLETED
     invitation = FeedbackInvitation.objects.get(referral=referral)

@@ -30,10 +30,13 @@ def _yesterday() -> datetime.date:
 
 def _activity(actor, organizations, **kwargs) -> OutreachActivity:
     values = {
-        "date": _yesterday(), "municipality": Municipality.objects.get(code="853"),
-        "organizations": organizations, "kind": "lecture", "audience": "professionals",
+        "date": _yesterday(),
+        "municipality": Municipality.objects.get(code="853"),
+        "organizations": organizations,
+        "kind": "lecture",
+        "audience": "professionals",
         "head_count": 40,
-    }  # fmt: skip
+    }
     values.update(kwargs)
     return services.outreach_create(actor=actor, **values)
 
@@ -150,18 +153,33 @@ def test_the_services_check_the_permission_themselves():
     # A worker cannot hand their activity over to another organization alone.
     with pytest.raises(ValidationError):
         services.outreach_update(
-            activity=activity, actor=worker, date=_yesterday(),
-            municipality=activity.municipality, organizations=[other.organization],
-            kind="lecture", audience="both", head_count=5,
-        )  # fmt: skip
+            activity=activity,
+            actor=worker,
+            date=_yesterday(),
+            municipality=activity.municipality,
+            organizations=[other.organization],
+            kind="lecture",
+            audience="both",
+            head_count=5,
+        )
 
 
 def test_the_activity_holds_no_personal_data():
     names = {f.name for f in OutreachActivity._meta.get_fields() if f.concrete or f.many_to_many}
     assert names == {
-        "id", "date", "municipality", "organizations", "kind", "audience", "head_count",
-        "target_groups", "challenges", "recorded_by", "created_at", "updated_at",
-    }  # fmt: skip
+        "id",
+        "date",
+        "municipality",
+        "organizations",
+        "kind",
+        "audience",
+        "head_count",
+        "target_groups",
+        "challenges",
+        "recorded_by",
+        "created_at",
+        "updated_at",
+    }
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -185,9 +203,11 @@ def test_the_list_filters_by_area_with_htmx(client):
     worker = WorkerFactory()
     _activity(worker, [worker.organization], head_count=40)
     _activity(
-        worker, [worker.organization], head_count=7,
+        worker,
+        [worker.organization],
+        head_count=7,
         municipality=Municipality.objects.get(code="322"),
-    )  # fmt: skip
+    )
     login(client, worker)
     area = Municipality.objects.get(code="322")
     response = client.get(reverse("evaluation:outreach"), {"area": area.pk}, HTTP_HX_REQUEST="true")

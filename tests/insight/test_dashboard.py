@@ -99,9 +99,10 @@ def test_the_pdf_report_is_made_in_a_task_and_keeps_small_cells_hidden(
     login(client, cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("insight:report_new"), {"area": "all"},
+            reverse("insight:report_new"),
+            {"area": "all"},
             HTTP_ACCEPT_LANGUAGE=language,
-        )  # fmt: skip
+        )
     report = InsightReport.objects.get()
     assert response.url == reverse("insight:report", args=[report.pk])
     assert (report.status, report.progress, report.language) == ("ready", 100, language)

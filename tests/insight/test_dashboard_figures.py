@@ -25,9 +25,11 @@ HKI = ZoneInfo("Europe/Helsinki")
 
 def _referral(cast, pro, day, wait, complete=False):
     referral = draft_referral(
-        referrer=pro, target_group=cast.target_group, challenges=[cast.challenge],
+        referrer=pro,
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
         municipality=pro.municipality,
-    )  # fmt: skip
+    )
     referral = services.referral_submit(referral=referral, actor=pro)
     referral = cast.run(referral, "assign")
     referral = services.referral_accept(referral=referral, actor=cast.handler)
@@ -53,7 +55,7 @@ def test_every_dashboard_figure_equals_the_hand_computed_value(client):
         reverse("insight:dashboard"),
         {"period": "custom", "start": "2025-03-01", "end": "2025-03-31", "format": "csv"},
         HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    )
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Section;Figure;Value"
     got = {f"{s}|{f}": v for s, f, v in (line.split(";") for line in lines[1:])}

@@ -62,9 +62,13 @@ def month():
     def answers(municipality, organization, rows, when=march):
         for useful, easy, recommend in rows:
             FeedbackAnswer.objects.create(
-                municipality=municipality, organization=organization, month=when,
-                useful=useful, easy_to_reach=easy, would_recommend=recommend,
-            )  # fmt: skip
+                municipality=municipality,
+                organization=organization,
+                month=when,
+                useful=useful,
+                easy_to_reach=easy,
+                would_recommend=recommend,
+            )
 
     answers(turku, alfa, [(5, 3, 5), (4, 3, 5), (4, 4, 5), (3, 4, 5), (5, 5, 4), (5, 5, 4)])
     answers(uusikaupunki, gamma, [(4, 2, 3)] * 5)
@@ -75,9 +79,12 @@ def month():
     def views(municipality, organization, rows):
         for reached, speed in rows:
             ReferrerFeedback.objects.create(
-                municipality=municipality, organization=organization, month=march,
-                reached=reached, speed=speed,
-            )  # fmt: skip
+                municipality=municipality,
+                organization=organization,
+                month=march,
+                reached=reached,
+                speed=speed,
+            )
 
     views(turku, alfa, [("yes", 5), ("yes", 4), ("yes", 4), ("yes", 3), ("yes", 4), ("no", 4)])
     views(uusikaupunki, gamma, [("yes", 3)] * 5)
@@ -91,13 +98,23 @@ def month():
         (15, naantali, [beta], "service_package", "professionals", 25),
     ]:
         services.outreach_create(
-            actor=coordinator, date=datetime.date(2025, 3, day), municipality=municipality,
-            organizations=organizations, kind=kind, audience=audience, head_count=people,
-        )  # fmt: skip
+            actor=coordinator,
+            date=datetime.date(2025, 3, day),
+            municipality=municipality,
+            organizations=organizations,
+            kind=kind,
+            audience=audience,
+            head_count=people,
+        )
     services.outreach_create(
-        actor=coordinator, date=datetime.date(2025, 2, 10), municipality=turku,
-        organizations=[alfa], kind="lecture", audience="professionals", head_count=100,
-    )  # fmt: skip
+        actor=coordinator,
+        date=datetime.date(2025, 2, 10),
+        municipality=turku,
+        organizations=[alfa],
+        kind="lecture",
+        audience="professionals",
+        head_count=100,
+    )
     return coordinator
 
 
@@ -264,9 +281,14 @@ def test_the_comments_are_paginated_with_bounded_queries(
     organization = OrganizationFactory()
     for i in range(45):
         FeedbackAnswer.objects.create(
-            municipality=turku, organization=organization, month=datetime.date(2025, 3, 1),
-            useful=3, easy_to_reach=3, would_recommend=3, comment=f"Vastaus numero {i}",
-        )  # fmt: skip
+            municipality=turku,
+            organization=organization,
+            month=datetime.date(2025, 3, 1),
+            useful=3,
+            easy_to_reach=3,
+            would_recommend=3,
+            comment=f"Vastaus numero {i}",
+        )
     login(client, month)
     url = reverse("insight:comments")
     # Twenty rows, yet fewer queries: session, user, second factor, permissions (2), the

@@ -86,9 +86,12 @@ class Month:
         self.a = self.accepted(self.cast)
         self.book(self.a, at(3, 6), appointment_services.appointment_attend)
         outcome_report(
-            referral=self.fresh(self.a), actor=h, service_given="counselling", sessions=1,
+            referral=self.fresh(self.a),
+            actor=h,
+            service_given="counselling",
+            sessions=1,
             next_step="no_further_need",
-        )  # fmt: skip
+        )
         stamp(self.a, at(3, 3), at(3, 4))
         self.a.preferred_modes.set(["phone"])
 
@@ -96,9 +99,12 @@ class Month:
         self.book(self.b, at(3, 15), appointment_services.appointment_no_show)
         self.book(self.b, at(3, 20), appointment_services.appointment_attend)
         outcome_report(
-            referral=self.fresh(self.b), actor=h, service_given="guidance", sessions=1,
+            referral=self.fresh(self.b),
+            actor=h,
+            service_given="guidance",
+            sessions=1,
             next_step="more_sessions",
-        )  # fmt: skip
+        )
         stamp(self.b, at(3, 10), at(3, 12))
         self.b.preferred_modes.set(["phone", "video"])
 
@@ -136,9 +142,10 @@ class Month:
         self.k, _ = referral_in_state(State.SUBMITTED, self.cast)
         stamp(self.k, at(4, 1, 0, 30))
         self.j = draft_referral(
-            referrer=self.cast.referrer, target_group=self.cast.target_group,
+            referrer=self.cast.referrer,
+            target_group=self.cast.target_group,
             challenges=[self.cast.challenge],
-        )  # fmt: skip
+        )
 
     @staticmethod
     def fresh(referral):
@@ -156,10 +163,13 @@ class Month:
         self.days += 1
         handler = self.cast.handler
         shift = shift_create(
-            actor=handler, worker=handler, mode="phone",
+            actor=handler,
+            worker=handler,
+            mode="phone",
             first_day=tomorrow() + datetime.timedelta(days=self.days),
-            start_time=datetime.time(9), end_time=datetime.time(10),
-        )  # fmt: skip
+            start_time=datetime.time(9),
+            end_time=datetime.time(10),
+        )
         slot = shift.slots.get()
         appointment = appointment_book(referral=self.fresh(referral), slot=slot, actor=handler)
         if then is not None:
@@ -182,8 +192,13 @@ def test_march_figures_equal_the_hand_computed_ones(month):
 
     assert t.referrals_in == 9
     assert t.by_state == {
-        "completed": 2, "scheduled": 1, "accepted": 1, "declined": 1, "pooled": 1, "submitted": 3,
-    }  # fmt: skip
+        "completed": 2,
+        "scheduled": 1,
+        "accepted": 1,
+        "declined": 1,
+        "pooled": 1,
+        "submitted": 3,
+    }
     # Assigned: A, B, C, D, E; accepted A to D; declined E (twice).
     assert (t.assigned, t.accepted, t.declined) == (5, 4, 1)
     assert t.acceptance_rate == Decimal("0.8")
@@ -388,10 +403,15 @@ def test_the_dashboard_csv_equals_the_hand_computed_figures_after_suppression(mo
     login(client, CoordinatorFactory())
     response = client.get(
         reverse("insight:dashboard"),
-        {"period": "custom", "start": "2025-03-01", "end": "2025-03-31", "area": "all",
-         "format": "csv"},
+        {
+            "period": "custom",
+            "start": "2025-03-01",
+            "end": "2025-03-31",
+            "area": "all",
+            "format": "csv",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    )
     rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()[1:]]
     value = {f"{section}|{label}": shown for section, label, shown in rows}
     assert value["Referrals in, by state now|Total"] == "9"

@@ -114,3 +114,15 @@ def test_a_cell_shared_by_two_tables_is_protected_alike_in_both():
     layout.add(Table("funnel", "Funnel", "", ["Value"]), [("Done", [Counted(("state", "done"))])])
     states, funnel = layout.publish()
     assert dict(states.rows)["Done"] == dict(funnel.rows)["Done"] == ["x"]
+
+
+def test_figures_that_do_not_add_up_hide_every_count_but_zero(caplog):
+    """Never a 500 and never a guess: a total that is not the sum of its parts (figures read
+    at two moments) leaves nothing to reason with, so every non-zero count is hidden."""
+    layout = Layout()
+    rows = layout.one_way("kind", {"a": 9, "b": 0}, {"a": "A", "b": "B"}, ("n",))
+    layout.values[("n",)] = 10  # one more than its parts, as a late submission would make
+    layout.add(Table("kinds", "Kinds", "", ["Value"]), rows)
+    (kinds,) = layout.publish()
+    assert kinds.rows == [("A", ["x"]), ("B", ["0"]), ("Total", ["x"])]
+    assert "do not add up" in caplog.text

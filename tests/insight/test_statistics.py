@@ -85,3 +85,13 @@ def test_the_dashboard_says_when_its_figures_were_computed(client):
     body = client.get(reverse("insight:dashboard"), {"area": "all"}).content.decode()
     assert "Figures as computed at" in body
     assert InsightSnapshot.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_read_at_one_moment_outside_any_transaction():
+    """On PostgreSQL the figures' queries run in one REPEATABLE READ READ ONLY transaction
+    (the statistics job calls this outside any other transaction)."""
+    some_referrals()
+    figures = statistics.compute(period_from(THIS_YEAR), Scope())
+    assert figures.throughput.referrals_in == 12
+    assert sum(row[2] for row in figures.throughput.monthly) == 12

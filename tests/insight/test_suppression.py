@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from insight.suppression import (
@@ -54,7 +53,8 @@ class Reader:
     @classmethod
     def of(cls, values, sums, published, unpublished=()) -> Reader:
         unpublished = set(unpublished)
-        cap = sum(values.values()) + 5  # no hidden cell is larger than all counts together
+        # Alternatives are searched nearest the true values first, far below this cap.
+        cap = sum(values.values()) + 5
         hidden = [k for k in values if k in unpublished or isinstance(published[k], str)]
         low, high = {}, {}
         for k in hidden:
@@ -334,6 +334,23 @@ def test_a_single_small_cell_in_a_two_way_table_takes_a_rectangle_with_it():
     check(values, sums, published)
 
 
+def test_table_sums_declare_the_margins_a_table_shows():
+    cells = {"rows": ["a", "b"], "cols": [1, 2]}
+    full = table_sums(
+        cells["rows"], cells["cols"], row_total_key=lambda r: (r, "T"),
+        col_total_key=lambda c: ("T", c), total_key="T",
+    )  # fmt: skip
+    assert Sum(("a", "T"), (("a", 1), ("a", 2))) in full
+    assert Sum(("T", 2), (("a", 2), ("b", 2))) in full
+    assert Sum("T", (("a", "T"), ("b", "T"))) in full and Sum("T", (("T", 1), ("T", 2))) in full
+    assert len(full) == 6
+    # A table that shows only its grand total.
+    assert table_sums(cells["rows"], cells["cols"], total_key="T") == [
+        Sum("T", (("a", 1), ("a", 2), ("b", 1), ("b", 2)))
+    ]
+    assert one_way_sums(["fi", "sv"], "all") == [Sum("all", ("fi", "sv"))]
+
+
 def test_zeros_stay_shown_and_an_all_zero_table_shows_everything():
     values, sums = one_way({"a": 0, "b": 0, "c": 0})
     assert protect(values, sums) == values
@@ -440,14 +457,12 @@ def test_report_sized_tables_are_protected_together():
     ]
     assert len(values) > 400
 
-    started = time.perf_counter()
     published = protect(values, sums)
-    elapsed = time.perf_counter() - started
     hidden = [k for k, v in published.items() if isinstance(v, str)]
-    assert hidden and len(hidden) < len(values)
+    assert HIDDEN in published.values() and len(hidden) < len(values) / 2
     assert disclosed(values, sums, published) == set()
     assert Reader.of(values, sums, published).linearly_derivable() == set()
-    print(f"protect: {len(values)} cells, {len(sums)} sums, {len(hidden)} hidden, {elapsed:.3f} s")
+    assert protect(values, sums[::-1]) == published
 
 
 # --- rates and means --------------------------------------------------------------------------
@@ -519,15 +534,14 @@ def linked_tables(draw):
 def test_no_hidden_cell_of_random_tables_can_be_worked_out(table):
     values, sums = table
     published = protect(values, sums)
+    event("complementary cells" if HIDDEN in published.values() else "primary only")
     check(values, sums, published)
     assert protect(values, list(reversed(sums))) == published
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
-@given(st.one_of(one_way_tables(), two_way_tables(), linked_tables()), st.randoms())
-def test_the_modules_own_check_agrees_with_brute_force(table, rnd):
-    """On arbitrary publications (each shown cell of 5 or more hidden at random), what
-    `disclosed` finds is what the brute-force reader finds."""
+def compare_with_brute_force(table, rnd, *, exact: bool) -> None:
+    """On an arbitrary publication (each cell of 5 or more hidden at random), `disclosed`
+    finds every cell the brute-force reader pins, and with `exact` nothing else."""
     values, sums = table
     published = {
         k: (SMALL if 1 <= v <= 4 else HIDDEN if v > 4 and rnd.random() < 0.3 else v)
@@ -540,4 +554,21 @@ def test_the_modules_own_check_agrees_with_brute_force(table, rnd):
             pinned = not reader.has_another_value(key, budget=20_000)
         except OverBudget:
             continue
-        assert (key in found) == pinned, (key, published)
+        if pinned:
+            assert key in found, (key, published)
+        elif exact:
+            assert key not in found, (key, published)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.one_of(one_way_tables(), two_way_tables()), st.randoms())
+def test_on_a_single_table_the_modules_check_finds_exactly_the_pinned_cells(table, rnd):
+    compare_with_brute_force(table, rnd, exact=True)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(linked_tables(), st.randoms())
+def test_on_linked_tables_the_modules_check_misses_no_pinned_cell(table, rnd):
+    # Links that are not totally unimodular may need larger steps than the module's witness
+    # search takes: it may then call a free cell pinned (hiding more), never the reverse.
+    compare_with_brute_force(table, rnd, exact=False)

@@ -15,14 +15,18 @@ def test_each_page_read_writes_exactly_one_access_record(client):
     client.get(reverse("referrals:detail", args=[referral.pk]))
     [record] = AccessRecord.objects.all()
     assert (record.user, record.referral, record.channel, record.route) == (
-        cast.handler, referral, "page", "referrals:detail",
-    )  # fmt: skip
+        cast.handler,
+        referral,
+        "page",
+        "referrals:detail",
+    )
     client.force_login(cast.referrer)
     client.get(reverse("referrals:detail", args=[referral.pk]))
     assert AccessRecord.objects.count() == 2
     assert list(access_report(referral).values_list("user", flat=True)) == [
-        cast.handler.pk, cast.referrer.pk,
-    ]  # fmt: skip
+        cast.handler.pk,
+        cast.referrer.pk,
+    ]
 
 
 def test_the_wizard_pages_record_their_reads_but_saving_does_not(client):
@@ -31,8 +35,9 @@ def test_the_wizard_pages_record_their_reads_but_saving_does_not(client):
     client.get(reverse("referrals:family", args=[referral.pk]))
     client.get(reverse("referrals:review", args=[referral.pk]))
     assert list(AccessRecord.objects.values_list("route", flat=True)) == [
-        "referrals:family", "referrals:review",
-    ]  # fmt: skip
+        "referrals:family",
+        "referrals:review",
+    ]
     client.post(reverse("referrals:review", args=[referral.pk]))
     assert AccessRecord.objects.count() == 2
 

@@ -63,9 +63,12 @@ def test_a_consent_read_records_one_access_per_referral_of_the_family():
 def test_a_consent_with_no_referral_yet_records_nothing_when_its_recorder_reads_it():
     cast = Cast()
     consent = consent_record(
-        actor=cast.referrer, given_by_role="guardian", given_by_name="Maija", method="verbal",
+        actor=cast.referrer,
+        given_by_role="guardian",
+        given_by_name="Maija",
+        method="verbal",
         scopes=["share_referral"],
-    )  # fmt: skip
+    )
     assert api_client_for(cast.referrer).get(f"/api/v1/consents/{consent.pk}/").status_code == 200
     assert not AccessRecord.objects.exists()
 
@@ -82,9 +85,13 @@ def test_a_withdrawal_answered_with_the_givers_name_records_the_read():
 def reported(cast):
     referral, _cast = referral_in_state(State.IN_SERVICE, cast)
     report = outcome_report(
-        referral=referral, actor=cast.handler, service_given="counselling", sessions=1,
-        next_step="no_further_need", summary_for_referrer="Perhe sai avun.",
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
+        next_step="no_further_need",
+        summary_for_referrer="Perhe sai avun.",
+    )
     return referral, report
 
 

@@ -133,13 +133,18 @@ def test_consents_are_recorded_read_and_withdrawn_through_the_api(api):
     login(api, cast.referrer)
     response = api.post(
         "/api/v1/consents/",
-        {"given_by_role": "guardian", "given_by_name": "Maija", "method": "verbal",
-         "scopes": ["share_referral", "contact_phone"]},
+        {
+            "given_by_role": "guardian",
+            "given_by_name": "Maija",
+            "method": "verbal",
+            "scopes": ["share_referral", "contact_phone"],
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201 and response.data["scopes"] == [
-        "share_referral", "contact_phone",
-    ]  # fmt: skip
+        "share_referral",
+        "contact_phone",
+    ]
     bad = api.post("/api/v1/consents/", {"given_by_role": "guardian"}, format="json")
     assert bad.status_code == 400 and "scopes" in bad.data
     pk = referral.consent_id
@@ -152,26 +157,19 @@ def test_consents_are_recorded_read_and_withdrawn_through_the_api(api):
     assert api.get(f"/api/v1/consents/{pk}/").status_code == 404
 
 
-def test_throughput_is_for_coordinators_and_suppressed(api):
-    cast = Cast()
-    for _ in range(3):
-        referral_in_state(State.SUBMITTED, cast)
-    login(api, cast.referrer)
-    assert api.get("/api/v1/stats/throughput/").status_code == 404
-    api.credentials()
-    login(api, cast.coordinator)
-    data = api.get("/api/v1/stats/throughput/", {"area": "all"}).data
-    assert data["sections"]["states"]["Total"] == "<5"
-
-
 def draft_body(consent, cast, **extra):
     return {
-        "consent": consent.pk, "target_group": cast.target_group.slug,
-        "challenges": [cast.challenge.slug], "preferred_modes": ["phone"],
-        "contact_name": "Maija Meikäläinen", "contact_phone": "+358 40 000 0001",
-        "language": "fi", "description": "Perhe toivoo keskusteluapua.",
-        "children_birth_years": [2021, 2019], **extra,
-    }  # fmt: skip
+        "consent": consent.pk,
+        "target_group": cast.target_group.slug,
+        "challenges": [cast.challenge.slug],
+        "preferred_modes": ["phone"],
+        "contact_name": "Maija Meikäläinen",
+        "contact_phone": "+358 40 000 0001",
+        "language": "fi",
+        "description": "Perhe toivoo keskusteluapua.",
+        "children_birth_years": [2021, 2019],
+        **extra,
+    }
 
 
 def test_a_professional_makes_and_edits_a_draft_through_the_api(api):
@@ -182,8 +180,10 @@ def test_a_professional_makes_and_edits_a_draft_through_the_api(api):
     assert response.status_code == 201, response.data
     referral = Referral.objects.get(pk=response.data["id"])
     assert (referral.state, referral.referrer, referral.consent) == (
-        State.DRAFT, cast.referrer, consent,
-    )  # fmt: skip
+        State.DRAFT,
+        cast.referrer,
+        consent,
+    )
     assert referral.municipality == cast.referrer.municipality
     assert sorted(c.birth_year for c in referral.children.all()) == [2019, 2021]
     assert [m.code for m in referral.preferred_modes.all()] == ["phone"]

@@ -34,9 +34,12 @@ def test_pages_follow_each_other_without_gaps_or_repeats():
     seen, after = [], None
     while True:
         page = keyset_page(
-            Referral.objects.filter(referrer=cast.referrer), "created_at", after=after,
-            newest_first=True, size=3,
-        )  # fmt: skip
+            Referral.objects.filter(referrer=cast.referrer),
+            "created_at",
+            after=after,
+            newest_first=True,
+            size=3,
+        )
         seen += [r.pk for r in page]
         if page.next_cursor is None:
             break
@@ -54,9 +57,11 @@ def test_a_cursor_outside_the_list_starts_from_the_top():
     made(cast, 2)
     foreign = made(other, 1)[0]
     page = keyset_page(
-        Referral.objects.filter(referrer=cast.referrer), "created_at", after=foreign.pk,
+        Referral.objects.filter(referrer=cast.referrer),
+        "created_at",
+        after=foreign.pk,
         newest_first=True,
-    )  # fmt: skip
+    )
     assert len(page) == 2 and page.next_cursor is None
     assert cursor_from("x") is None and cursor_from("-3") is None and cursor_from("12") == 12
 

@@ -42,18 +42,26 @@ def test_after_retention_the_familys_name_is_nowhere_but_the_statistics_count_it
     cast = Cast()
     consent = ConsentFactory(recorded_by=cast.referrer, given_by_name=name)
     referral = draft_referral(
-        referrer=cast.referrer, consent=consent, contact_name=name,
-        contact_email="erkki@example.invalid", identity_code="131052-308T",
-        description=f"{name} toivoo apua.", target_group=cast.target_group,
-        challenges=[cast.challenge], preferred_times=f"{name}: iltaisin",
-    )  # fmt: skip
+        referrer=cast.referrer,
+        consent=consent,
+        contact_name=name,
+        contact_email="erkki@example.invalid",
+        identity_code="131052-308T",
+        description=f"{name} toivoo apua.",
+        target_group=cast.target_group,
+        challenges=[cast.challenge],
+        preferred_times=f"{name}: iltaisin",
+    )
     for step in ("submit", "assign", "accept"):
         referral = cast.run(referral, step)
     shift = appointment_services.shift_create(
-        actor=cast.handler, worker=cast.handler, mode="phone",
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="phone",
         first_day=timezone.localdate() + datetime.timedelta(days=1),
-        start_time=datetime.time(9), end_time=datetime.time(10),
-    )  # fmt: skip
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+    )
     appointment = appointment_services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
@@ -65,9 +73,13 @@ def test_after_retention_the_familys_name_is_nowhere_but_the_statistics_count_it
     )
     appointment_services.appointment_attend(appointment=appointment, actor=cast.handler)
     appointment_services.outcome_report(
-        referral=referral, actor=cast.handler, service_given="counselling", sessions=1,
-        next_step=NextStep.NO_FURTHER_NEED, summary_for_referrer=f"{name} sai apua.",
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
+        next_step=NextStep.NO_FURTHER_NEED,
+        summary_for_referrer=f"{name} sai apua.",
+    )
     assert name in dump_database()  # the search can find it while it is there
 
     age(Referral.objects.get(pk=referral.pk), settings.RETENTION_DAYS_AFTER_CLOSURE + 1)
@@ -211,11 +223,27 @@ def test_an_abandoned_referral_keeps_what_statistics_count():
     referral, cast = referral_in_state(State.DECLINED)
     idle(referral, 91)
     referral.refresh_from_db()
-    facts = ("state", "municipality_id", "referrer_unit", "target_group_id", "language",
-             "created_at", "submitted_at", "state_changed_at", "updated_at")  # fmt: skip
+    facts = (
+        "state",
+        "municipality_id",
+        "referrer_unit",
+        "target_group_id",
+        "language",
+        "created_at",
+        "submitted_at",
+        "state_changed_at",
+        "updated_at",
+    )
     before = {name: getattr(referral, name) for name in facts}
-    event_facts = ("transition", "from_state", "to_state", "reason_code", "organization_id",
-                   "actor_id", "created_at")  # fmt: skip
+    event_facts = (
+        "transition",
+        "from_state",
+        "to_state",
+        "reason_code",
+        "organization_id",
+        "actor_id",
+        "created_at",
+    )
     events_before = list(referral.events.values_list(*event_facts))
     assert referral.events.exclude(reason="").exists()
 

@@ -24,8 +24,15 @@ def need():
     return {"group": TargetGroupFactory(), "challenge": ChallengeFactory()}
 
 
-def service(need, *, availability=Availability.REGION, municipalities=(), languages=("fi",),
-            modes=("reception", "phone"), organization=None):  # fmt: skip
+def service(
+    need,
+    *,
+    availability=Availability.REGION,
+    municipalities=(),
+    languages=("fi",),
+    modes=("reception", "phone"),
+    organization=None,
+):
     s = ServiceFactory(
         organization=organization or OrganizationFactory(), availability=availability
     )
@@ -40,9 +47,12 @@ def service(need, *, availability=Availability.REGION, municipalities=(), langua
 def referral_for(need, *, municipality="853", language="fi", modes=("reception",)):
     pro = ProfessionalFactory(municipality=Municipality.objects.get(code=municipality))
     r = draft_referral(
-        referrer=pro, target_group=need["group"], challenges=[need["challenge"]],
-        municipality=pro.municipality, language=language,
-    )  # fmt: skip
+        referrer=pro,
+        target_group=need["group"],
+        challenges=[need["challenge"]],
+        municipality=pro.municipality,
+        language=language,
+    )
     r.preferred_modes.set(Mode.objects.filter(code__in=modes))
     return r
 

@@ -97,3 +97,42 @@ def test_the_referral_page_lists_appointments_and_the_timeline_in_swedish(client
     assert page.index(times[0] + "</a>" + line) < page.index(times[1] + "</a>" + line)
     assert stamp in page
     assert rows.local_format(accepted, "c") == timezone.localtime(accepted).isoformat()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_lines_read_from_values_say_what_the_models_and_filters_say(language):
+    """`referral_rows` (the lists' fast path: `values()` instead of model instances) against
+    the plain ORM: the same data, read as model instances and formatted by their own methods
+    and the template filters, gives the same texts."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from referrals.models import Referral
+    from referrals.rows import ReferralRow, referral_rows
+
+    cast = Cast()
+    keys = [referral_in_state(state, cast)[0].pk for state in
+            (State.DRAFT, State.SUBMITTED, State.ASSIGNED, State.ACCEPTED)]  # fmt: skip
+    Referral.objects.filter(pk=keys[1]).update(target_group=None, language="sv")
+    template = engines["django"].from_string(
+        '{{ r.created_at|date:"SHORT_DATE_FORMAT" }}'
+        '|{{ r.state_changed_at|date:"SHORT_DATE_FORMAT" }}'
+        '|{{ r.state_changed_at|date:"SHORT_DATETIME_FORMAT" }}'
+    )
+    queryset = Referral.objects.filter(pk__in=keys).order_by("pk")
+    with translation.override(language):
+        lines = referral_rows(list(queryset.values(*ReferralRow.COLUMNS)))
+        referrals = list(queryset.select_related("municipality", "target_group", "organization"))
+        assert [line.pk for line in lines] == [r.pk for r in referrals] == sorted(keys)
+        for line, r in zip(lines, referrals, strict=True):
+            dates = html.unescape(template.render({"r": r})).split("|")
+            assert (line.title, line.url) == (
+                gettext("Referral #%(pk)s") % {"pk": r.pk}, reverse("referrals:detail", args=[r.pk])
+            )  # fmt: skip
+            assert line.state_label == r.get_state_display()
+            assert line.language_label == r.get_language_display()
+            assert line.municipality == str(r.municipality)
+            assert line.target_group == (str(r.target_group) if r.target_group else "")
+            assert line.organization == (str(r.organization) if r.organization else "")
+            assert [line.created, line.state_changed, line.waiting_since] == dates
+    assert any(line.organization for line in lines) and not all(line.target_group for line in lines)

@@ -56,9 +56,12 @@ ALLOWED = {
 
 
 ROLES = [
-    "other professional", "worker of another organization", "coordinator",
-    "the organization's worker", "referrer",
-]  # fmt: skip
+    "other professional",
+    "worker of another organization",
+    "coordinator",
+    "the organization's worker",
+    "referrer",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -93,21 +96,27 @@ def test_the_wizard_makes_and_sends_a_referral(client):
     response = client.post(
         reverse("referrals:new"),
         {
-            "given_by_role": "guardian", "given_by_name": "Maija Meikäläinen",
-            "method": "written", "scopes": ["share_referral", "contact_phone"],
+            "given_by_role": "guardian",
+            "given_by_name": "Maija Meikäläinen",
+            "method": "written",
+            "scopes": ["share_referral", "contact_phone"],
         },
-    )  # fmt: skip
+    )
     referral = Referral.objects.get(referrer=cast.referrer)
     assert response.url == reverse("referrals:family", args=[referral.pk])
     response = client.post(
         reverse("referrals:family", args=[referral.pk]),
         {
-            "contact_name": "Maija Meikäläinen", "contact_phone": "+358 40 000 0001",
-            "language": "fi", "children_birth_years": "2019, 2022",
-            "municipality": cast.referrer.municipality_id, "target_group": cast.target_group.pk,
-            "challenges": [cast.challenge.pk], "description": "Arjen kuormitus.",
+            "contact_name": "Maija Meikäläinen",
+            "contact_phone": "+358 40 000 0001",
+            "language": "fi",
+            "children_birth_years": "2019, 2022",
+            "municipality": cast.referrer.municipality_id,
+            "target_group": cast.target_group.pk,
+            "challenges": [cast.challenge.pk],
+            "description": "Arjen kuormitus.",
         },
-    )  # fmt: skip
+    )
     assert response.url == reverse("referrals:preferences", args=[referral.pk])
     client.post(
         reverse("referrals:preferences", args=[referral.pk]),
@@ -127,9 +136,13 @@ def test_the_wizard_explains_bad_input_and_keeps_what_was_typed(client):
     client.force_login(cast.referrer)
     response = client.post(
         reverse("referrals:family", args=[referral.pk]),
-        {"contact_name": "Uusi Nimi", "identity_code": "131052-308U",
-         "children_birth_years": "kaksi", "language": "fi"},
-    )  # fmt: skip
+        {
+            "contact_name": "Uusi Nimi",
+            "identity_code": "131052-308U",
+            "children_birth_years": "kaksi",
+            "language": "fi",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert (
@@ -146,14 +159,23 @@ def test_the_wizard_refuses_without_a_sharing_consent(client):
     client.force_login(cast.referrer)
     client.post(
         reverse("referrals:new"),
-        {"given_by_role": "guardian", "given_by_name": "A", "method": "verbal",
-         "scopes": ["contact_phone"]},
-    )  # fmt: skip
+        {
+            "given_by_role": "guardian",
+            "given_by_name": "A",
+            "method": "verbal",
+            "scopes": ["contact_phone"],
+        },
+    )
     referral = Referral.objects.get(referrer=cast.referrer)
     services.referral_update(
-        referral=referral, actor=cast.referrer, contact_name="A", contact_phone="1",
-        target_group=cast.target_group, description="x", challenges=[cast.challenge],
-    )  # fmt: skip
+        referral=referral,
+        actor=cast.referrer,
+        contact_name="A",
+        contact_phone="1",
+        target_group=cast.target_group,
+        description="x",
+        challenges=[cast.challenge],
+    )
     response = client.post(reverse("referrals:review", args=[referral.pk]))
     assert response.status_code == 200
     assert "consent does not cover sharing" in response.content.decode()

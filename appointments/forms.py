@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from perhelinja.widgets import OneTemplateCheckboxSelectMultiple, OneTemplateRadioSelect
 from referrals.rows import label
 
 from .models import NextStep, ServiceGiven
@@ -48,18 +49,6 @@ class SoonestSlots(ModelChoiceIterator):
 
     def __len__(self) -> int:
         return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
-
-
-class SlotRadioSelect(forms.RadioSelect):
-    """Django's radio buttons, each option rendered by one template instead of three."""
-
-    option_template_name = "perhelinja/widgets/input_option.html"
-
-
-class SlotCheckboxes(forms.CheckboxSelectMultiple):
-    """Django's checkboxes, each option rendered by one template instead of three."""
-
-    option_template_name = "perhelinja/widgets/input_option.html"
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -110,7 +99,7 @@ class ShiftForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=SlotRadioSelect)
+    slot = SlotChoiceField(label=_("Free times"), queryset=None, widget=OneTemplateRadioSelect)
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +109,7 @@ class BookForm(forms.Form):
 class OfferForm(forms.Form):
     slots = SlotsChoiceField(
         label=_("Times to offer the family (two or three)"), queryset=None,
-        widget=SlotCheckboxes,
+        widget=OneTemplateCheckboxSelectMultiple,
     )  # fmt: skip
 
     def __init__(self, *args, slots, **kwargs):

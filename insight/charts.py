@@ -114,7 +114,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> S
         )
         for s in series
     )
-    return _svg(title, desc, _axes(labels, top, x_of) + SafeString("".join(paths)) + legend)
+    lines = format_html_join("", "{}", ((path,) for path in paths))
+    return _svg(title, desc, _axes(labels, top, x_of) + lines + legend)
 
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None]) -> SafeString:

@@ -4,10 +4,10 @@ families' comments."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import ModeCode, Municipality, Organization, Service
+from directory.models import ModeCode
+from perhelinja.widgets import MUNICIPALITIES, ORGANIZATIONS, SERVICES, LookupChoiceField
 
 
 class InsightForm(forms.Form):
@@ -28,46 +28,18 @@ class InsightForm(forms.Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    # Searches, not selects: Finland has hundreds of municipalities and thousands of
+    # organizations and services (perhelinja.widgets).
+    area = LookupChoiceField(
+        label=_("Area"),
+        lookup=MUNICIPALITIES,
+        fixed=[("", _("Pilot areas")), ("all", _("All 27 municipalities"))],
     )
-    service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
-    )
+    organization = LookupChoiceField(label=_("Organization"), lookup=ORGANIZATIONS, as_object=True)
+    service = LookupChoiceField(label=_("Service"), lookup=SERVICES, as_object=True)
     mode = forms.ChoiceField(
         label=_("Way to meet"), required=False, choices=[("", _("All")), *ModeCode.choices]
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        swedish = (get_language() or "fi")[:2] == "sv"
-        self.fields["area"].choices = [
-            ("", _("Pilot areas")),
-            ("all", _("All 27 municipalities")),
-            *[
-                (code, (sv if swedish else fi))
-                for code, fi, sv in Municipality.objects.values_list("code", "name_fi", "name_sv")
-            ],
-        ]
-        # Labels straight from the rows, as each model's __str__ would give them: thousands of
-        # organizations and services, without building a model instance for each.
-        # (A form built on this one may leave either field out.)
-        language = (get_language() or "fi")[:2]
-        if "organization" in self.fields:
-            field = self.fields["organization"]
-            field.widget.choices = [("", field.empty_label)] + [
-                (pk, (name_sv if swedish and name_sv else name))
-                for pk, name, name_sv in field.queryset.values_list("pk", "name", "name_sv")
-            ]
-        if "service" in self.fields:
-            field = self.fields["service"]
-            field.widget.choices = [("", field.empty_label)] + [
-                (pk, {"sv": sv, "en": en}.get(language) or fi)
-                for pk, fi, sv, en in field.queryset.values_list(
-                    "pk", "name_fi", "name_sv", "name_en"
-                )
-            ]
 
     def clean(self):
         data = super().clean()

@@ -21,7 +21,14 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import connections, models, router
+from guardian.core import ObjectPermissionChecker
+from guardian.ctypes import get_content_type
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from directory.models import ModeCode, translated
 
 # --- object permissions ---------------------------------------------------------------------
 
@@ -38,16 +45,12 @@ def _foreign_key_to(model: type[models.Model], target: type[models.Model]) -> mo
 def _permission_models(model: type[models.Model]) -> tuple | None:
     """guardian's user and group permission models of `model` when both hold direct foreign
     keys, else None (the generic tables store the object's key as text)."""
-    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
-
     found = get_user_obj_perms_model(model), get_group_obj_perms_model(model)
     return None if any(m.objects.is_generic() for m in found) else found
 
 
 @cache
 def _permission_sql(vendor: str, model: type[models.Model], user_model: type[models.Model]) -> str:
-    from django.contrib.auth.models import Group, Permission
-
     own, grouped = _permission_models(model)
     memberships = user_model._meta.get_field("groups").remote_field.through
     q = connections[router.db_for_read(model)].ops.quote_name
@@ -77,10 +80,6 @@ def _permission_sql(vendor: str, model: type[models.Model], user_model: type[mod
 def object_permission_codenames(user: Any, obj: models.Model) -> set[str]:
     """The codenames of the object permissions `user` holds on `obj` through their own grants
     and their groups' (what `guardian.shortcuts.get_perms` gives an active non-superuser)."""
-    from django.contrib.auth import get_user_model
-    from guardian.core import ObjectPermissionChecker
-    from guardian.ctypes import get_content_type
-
     model = type(obj)
     if _permission_models(model) is None:
         return set(ObjectPermissionChecker(user).get_perms(obj))
@@ -106,8 +105,6 @@ class ChallengeName:
     name_en: str
 
     def __str__(self) -> str:
-        from directory.models import translated
-
         return translated(self, "name")
 
 
@@ -125,10 +122,7 @@ class ReferralLists:
     @property
     def mode_labels(self) -> list[str]:
         """As `str(mode)` for each of `referral.preferred_modes.all()`."""
-        from directory.models import ModeCode
-        from referrals.rows import label
-
-        return [label(ModeCode, code) for code in self.mode_codes]
+        return [str(ModeCode(code).label) for code in self.mode_codes]
 
 
 CHALLENGES, MODES, CHILDREN, DECLINES = "challenges", "modes", "children", "declines"

@@ -12,6 +12,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django_fsm import ANY_OTHER_STATE, ANY_STATE, FSMFieldMixin
+
+from .fastpath import object_permission_codenames
 
 
 class TransitionRefused(Exception):
@@ -39,8 +42,6 @@ def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any],
 def _transitions(model: type, name: str) -> tuple[Any, tuple]:
     """The FSM field of `model`'s transition method `name` and its transitions, one per source
     state, as django-fsm's public `get_all_<field>_transitions()` lists them."""
-    from django_fsm import FSMFieldMixin
-
     for field in model._meta.get_fields():
         if isinstance(field, FSMFieldMixin):
             found = tuple(t for t in field.get_all_transitions(model) if t.name == name)
@@ -60,8 +61,6 @@ def _transition_now(bound_method: Any) -> tuple[Any, Any, Any]:
     """The transition `bound_method` would run from the object's state now (None when none
     would), as django-fsm chooses it: the state's own, else one from any state ("*"), else one
     from any other state ("+"); then the field and the state."""
-    from django_fsm import ANY_OTHER_STATE, ANY_STATE
-
     field, found = _transitions_of(bound_method)
     by_source = {t.source: t for t in found}
     state = field.value_from_object(bound_method.__self__)
@@ -108,8 +107,6 @@ class ReadOnlyAsker:
             return user.has_perm(perm, obj)  # guardian's own answer (an error)
         key = (obj._meta.label, obj.pk)
         if key not in self._read:
-            from .fastpath import object_permission_codenames
-
             self._read[key] = object_permission_codenames(user, obj)
         return codename in self._read[key]
 

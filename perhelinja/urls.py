@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("appointments.urls")),
     path("", include("evaluation.urls")),
     path("", include("insight.urls")),
+    path("", include("perhelinja.lookup_urls")),
     path("", include("referrals.document_urls")),
     path("", include("perhelinja.api_urls")),
     path("admin/", admin.site.urls),

@@ -195,10 +195,14 @@ def test_many_rows_are_inserted_in_one_query_as_bulk_create_stores_them(
     ours = sorted(AccessRecord.objects.values_list(*columns))
     AccessRecord.objects.all().delete()
     AccessRecord.objects.bulk_create(
-        AccessRecord(**{f"{name}_id" if name in ("referral", "user") else name: value
-                        for name, value in zip(fields, row, strict=True)})
+        AccessRecord(
+            **{
+                f"{name}_id" if name in ("referral", "user") else name: value
+                for name, value in zip(fields, row, strict=True)
+            }
+        )
         for row in rows
-    )  # fmt: skip
+    )
     assert ours == sorted(AccessRecord.objects.values_list(*columns))
     assert ours[0][-1] == moment and ours[0][2] == "api"
     assert insert_rows(AccessRecord, fields, []) == 0

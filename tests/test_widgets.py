@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 
 class Filters(forms.Form):
     area = LookupChoiceField(
-        label="Area", lookup=MUNICIPALITIES,
+        label="Area",
+        lookup=MUNICIPALITIES,
         fixed=[("", "Pilot areas"), ("all", "All 27 municipalities")],
-    )  # fmt: skip
+    )
     organization = LookupChoiceField(label="Organization", lookup=ORGANIZATIONS, as_object=True)
     service = LookupChoiceField(label="Service", lookup=SERVICES, as_object=True)
 
@@ -109,8 +110,9 @@ def test_text_that_matches_several_asks_to_choose_and_the_choice_then_wins(orgs)
     page = str(form.as_div())
     listed = radios(page, "organization")
     assert [label for _v, label, _c in listed[1:]] == [
-        "Helsingin Diakonissalaitos", "Helsingin Kaupunkilähetys"
-    ]  # fmt: skip
+        "Helsingin Diakonissalaitos",
+        "Helsingin Kaupunkilähetys",
+    ]
     assert not any(checked for _v, _l, checked in listed[1:])
     box = re.search(r'<input type="search" name="organization_q"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in box
@@ -138,8 +140,11 @@ def test_a_long_list_is_cut_and_says_so():
 
 
 def test_fixed_choices_empty_text_and_unknown_keys():
-    for data, area in (({"area": "all", "area_q": ""}, "all"), ({"area": "", "area_q": ""}, ""),
-                       ({}, "")):  # fmt: skip
+    for data, area in (
+        ({"area": "all", "area_q": ""}, "all"),
+        ({"area": "", "area_q": ""}, ""),
+        ({}, ""),
+    ):
         form = Filters(data)
         assert form.is_valid(), form.errors
         assert form.cleaned_data["area"] == area and form.cleaned_data["organization"] is None
@@ -159,7 +164,6 @@ def test_services_are_told_apart_by_their_organization():
     assert labels == ["Perheneuvonta – Aaa ry", "Perheneuvonta – Bbb ry"]
 
 
-@pytest.mark.urls("tests.lookup_urls")
 def test_the_search_follows_the_typing_with_htmx(client, orgs):
     page = str(Filters().as_div())
     box = re.search(r'<input type="search" name="organization_q"[^>]*>', page).group(0)
@@ -182,6 +186,7 @@ def test_the_search_follows_the_typing_with_htmx(client, orgs):
     assert client.get("/lookup/organization/?field=a%22b&id=x").status_code == 404
 
 
+@pytest.mark.urls("tests.no_urls")
 def test_without_the_lookup_urls_the_field_still_works_as_a_plain_form(orgs):
     page = str(Filters().as_div())
     assert "hx-get" not in page
@@ -191,3 +196,33 @@ def test_without_the_lookup_urls_the_field_still_works_as_a_plain_form(orgs):
 def test_the_lookups_cover_the_dashboards_rows():
     assert isinstance(ORGANIZATIONS.queryset().model(), Organization)
     assert AnonymousUser().is_authenticated is False
+
+
+@pytest.mark.parametrize("data", [None, {"one": "b", "many": ["a", "c"]}, {"one": "x"}])
+def test_the_one_template_choice_widgets_write_what_djangos_own_write(data):
+    from django.test.html import parse_html
+
+    from perhelinja.widgets import OneTemplateCheckboxSelectMultiple, OneTemplateRadioSelect
+
+    choices = [
+        ("a", "Åland & <Ahvenanmaa>"),
+        ("Group", [("b", "Bee"), (3, 'Three "3"')]),
+        ("c", "Cee"),
+    ]
+
+    def form(radio, boxes):
+        class Choices(forms.Form):
+            one = forms.ChoiceField(choices=choices, widget=radio(attrs={"class": "stack"}))
+            many = forms.MultipleChoiceField(choices=choices, widget=boxes, required=False)
+            off = forms.ChoiceField(choices=choices, widget=radio, disabled=True, initial="c")
+
+        return Choices(data)
+
+    ours = form(OneTemplateRadioSelect, OneTemplateCheckboxSelectMultiple)
+    theirs = form(forms.RadioSelect, forms.CheckboxSelectMultiple)
+    for name in ("one", "many", "off"):
+        assert parse_html(str(ours[name])) == parse_html(str(theirs[name])), name
+        assert "perhelinja/widgets" in ours[name].field.widget.template_name
+    page = str(ours.as_div())
+    assert page.count('type="radio"') == 8 and page.count('type="checkbox"') == 4
+    assert ("aria-invalid" in page) is (data == {"one": "x"})

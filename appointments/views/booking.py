@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from perhelinja.fastpath import MODES, referral_lists
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused
 
@@ -65,9 +66,8 @@ def shift_cancel(request, pk: int):
 
 @login_required
 def book(request, pk: int):
-    referral = _handled_referral(
-        request, pk, related=("organization",), prefetch=("preferred_modes",)
-    )
+    # The consent joined (the access rule reads it); the ways to meet read as codes.
+    referral = _handled_referral(request, pk, related=("organization", "consent"))
     slots = services.free_slots(referral.organization)
     form = BookForm(request.POST or None, slots=slots)
     status = 200
@@ -92,7 +92,12 @@ def book(request, pk: int):
     field = form.fields["slot"]
     field.widget.choices = choices = list(iter(field.choices))  # iter(): no COUNT for len()
     has_free_slots = any(value != "" for value, _label in choices)
-    context = {"referral": referral, "form": form, "has_free_slots": has_free_slots}
+    context = {
+        "referral": referral,
+        "form": form,
+        "has_free_slots": has_free_slots,
+        "mode_labels": referral_lists([referral.pk], (MODES,))[referral.pk].mode_labels,
+    }
     return render(request, "appointments/book.html", context, status=status)
 
 

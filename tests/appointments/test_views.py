@@ -199,7 +199,7 @@ def test_the_free_times_are_labelled_buttons_in_a_group_with_a_legend(
 
 
 @pytest.mark.parametrize("invalid", [False, True])
-def test_the_free_times_one_template_options_write_what_djangos_own_write(invalid):
+def test_the_free_times_one_template_writes_what_djangos_own_templates_write(invalid):
     from django import forms
     from django.test.html import parse_html
 
@@ -214,8 +214,27 @@ def test_the_free_times_one_template_options_write_what_djangos_own_write(invali
             assert not form.is_valid()
         ours = str(form[name])
         assert ours.count("<input") == shift.slots.count()
-        widget = form.fields[name].widget
-        widget.option_template_name = type(widget).__mro__[1].option_template_name
-        assert widget.option_template_name.startswith("django/forms/")
-        assert isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        ours_widget = form.fields[name].widget
+        assert isinstance(ours_widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        django_widget = next(
+            c for c in type(ours_widget).__mro__ if c.__module__.startswith("django.")
+        )
+        form.fields[name].widget = django_widget(
+            attrs=ours_widget.attrs, choices=ours_widget.choices
+        )
+        assert form.fields[name].widget.template_name.startswith("django/forms/widgets/")
         assert parse_html(ours) == parse_html(str(form[name]))
+
+
+def test_the_booking_page_shows_the_preferred_ways_to_meet_in_the_models_order(
+    client, django_assert_max_num_queries
+):
+    from directory.models import Mode
+
+    referral, cast, _shift = accepted_with_shift()
+    referral.preferred_modes.set(Mode.objects.order_by("-code")[:3])
+    client.force_login(cast.handler)
+    with django_assert_max_num_queries(11):
+        page = client.get(reverse("appointments:book", args=[referral.pk])).content.decode()
+    modes = ", ".join(str(m) for m in referral.preferred_modes.all())
+    assert len(modes.split(", ")) == 3 and f"Preferred ways to meet: {modes} ·" in page

@@ -111,8 +111,10 @@ def test_lines_read_from_values_say_what_the_models_and_filters_say(language):
     from referrals.rows import ReferralRow, referral_rows
 
     cast = Cast()
-    keys = [referral_in_state(state, cast)[0].pk for state in
-            (State.DRAFT, State.SUBMITTED, State.ASSIGNED, State.ACCEPTED)]  # fmt: skip
+    keys = [
+        referral_in_state(state, cast)[0].pk
+        for state in (State.DRAFT, State.SUBMITTED, State.ASSIGNED, State.ACCEPTED)
+    ]
     Referral.objects.filter(pk=keys[1]).update(target_group=None, language="sv")
     template = engines["django"].from_string(
         '{{ r.created_at|date:"SHORT_DATE_FORMAT" }}'
@@ -127,8 +129,9 @@ def test_lines_read_from_values_say_what_the_models_and_filters_say(language):
         for line, r in zip(lines, referrals, strict=True):
             dates = html.unescape(template.render({"r": r})).split("|")
             assert (line.title, line.url) == (
-                gettext("Referral #%(pk)s") % {"pk": r.pk}, reverse("referrals:detail", args=[r.pk])
-            )  # fmt: skip
+                gettext("Referral #%(pk)s") % {"pk": r.pk},
+                reverse("referrals:detail", args=[r.pk]),
+            )
             assert line.state_label == r.get_state_display()
             assert line.language_label == r.get_language_display()
             assert line.municipality == str(r.municipality)

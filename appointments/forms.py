@@ -26,9 +26,14 @@ SHOWN_SLOTS = 20
 # What a free time's label shows, read as plain values: no slot, shift, site and worker
 # instances for each of the radio buttons.
 SLOT_LABEL_COLUMNS = (
-    "pk", "starts_at", "shift__mode", "shift__site__name",
-    "worker__first_name", "worker__last_name", "worker__username",
-)  # fmt: skip
+    "pk",
+    "starts_at",
+    "shift__mode",
+    "shift__site__name",
+    "worker__first_name",
+    "worker__last_name",
+    "worker__username",
+)
 
 
 def slot_label(starts_at, mode, site_name, first_name, last_name, username) -> str:
@@ -62,23 +67,28 @@ class SlotsChoiceField(forms.ModelMultipleChoiceField):
 class ShiftForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=ModeCode.choices)
     site = forms.ModelChoiceField(
-        label=_("Reception site"), queryset=ReceptionSite.objects.filter(is_active=True),
-        required=False, help_text=_("Required for reception visits."),
-    )  # fmt: skip
+        label=_("Reception site"),
+        queryset=ReceptionSite.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Required for reception visits."),
+    )
     first_day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     repeat = forms.ChoiceField(
-        label=_("Repeats"), required=False,
+        label=_("Repeats"),
+        required=False,
         choices=[("", _("Once")), ("weekly", _("Every week")), ("biweekly", _("Every other week"))],
-    )  # fmt: skip
+    )
     repeat_until = forms.DateField(
         label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    slot_minutes = forms.IntegerField(label=_("Session length (minutes)"), min_value=10,
-                                      max_value=240, initial=45)  # fmt: skip
-    buffer_minutes = forms.IntegerField(label=_("Break between (minutes)"), min_value=0,
-                                        max_value=120, initial=15)  # fmt: skip
+    slot_minutes = forms.IntegerField(
+        label=_("Session length (minutes)"), min_value=10, max_value=240, initial=45
+    )
+    buffer_minutes = forms.IntegerField(
+        label=_("Break between (minutes)"), min_value=0, max_value=120, initial=15
+    )
 
     def clean_first_day(self):
         day = self.cleaned_data["first_day"]
@@ -108,9 +118,10 @@ class BookForm(forms.Form):
 
 class OfferForm(forms.Form):
     slots = SlotsChoiceField(
-        label=_("Times to offer the family (two or three)"), queryset=None,
+        label=_("Times to offer the family (two or three)"),
+        queryset=None,
         widget=OneTemplateCheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,22 +139,28 @@ class OutcomeForm(forms.Form):
         label=_("Service given"), choices=ServiceGiven.choices, widget=forms.RadioSelect
     )
     themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"), queryset=OutcomeTheme.objects.filter(is_active=True), required=False,
+        label=_("Themes"),
+        queryset=OutcomeTheme.objects.filter(is_active=True),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     sessions = forms.IntegerField(label=_("Number of sessions"), min_value=0, max_value=100)
     next_step = forms.ChoiceField(
         label=_("Next step"), choices=NextStep.choices, widget=forms.RadioSelect
     )
     onward_organization = forms.ModelChoiceField(
-        label=_("Onward organization"), queryset=Organization.objects.filter(is_active=True),
-        required=False, help_text=_("When the next step is another organization's service."),
-    )  # fmt: skip
+        label=_("Onward organization"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+        help_text=_("When the next step is another organization's service."),
+    )
     summary_for_referrer = forms.CharField(
-        label=_("Summary for the referrer"), required=False, max_length=2000,
+        label=_("Summary for the referrer"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shared with the referrer only when the family agreed to it."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()

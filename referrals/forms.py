@@ -81,29 +81,36 @@ class FamilyForm(forms.Form):
     language_other = forms.CharField(label=_("Other language"), max_length=60, required=False)
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
     children_birth_years = BirthYearsField(
-        label=_("Children's birth years"), required=False, max_length=100,
+        label=_("Children's birth years"),
+        required=False,
+        max_length=100,
         help_text=_("Birth years only, separated by commas, e.g. 2019, 2022."),
-    )  # fmt: skip
+    )
     identity_code = forms.CharField(
-        label=_("Personal identity code"), max_length=11, required=False,
+        label=_("Personal identity code"),
+        max_length=11,
+        required=False,
         help_text=_("Optional. Only when the receiving organization needs it."),
-    )  # fmt: skip
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all()
     )
     target_group = forms.ModelChoiceField(
-        label=_("Target group"), queryset=TargetGroup.objects.filter(is_active=True),
+        label=_("Target group"),
+        queryset=TargetGroup.objects.filter(is_active=True),
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     challenges = forms.ModelMultipleChoiceField(
-        label=_("Challenges"), queryset=Challenge.objects.filter(is_active=True),
+        label=_("Challenges"),
+        queryset=Challenge.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     description = forms.CharField(
-        label=_("Description of the situation"), max_length=DESCRIPTION_MAX_LENGTH,
+        label=_("Description of the situation"),
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the family hopes for. Write only what the organization needs."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()
@@ -141,13 +148,17 @@ class FamilyForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     modes = forms.ModelMultipleChoiceField(
-        label=_("Preferred ways to meet"), queryset=Mode.objects.all(),
-        widget=forms.CheckboxSelectMultiple, required=False,
-    )  # fmt: skip
+        label=_("Preferred ways to meet"),
+        queryset=Mode.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     preferred_times = forms.CharField(
-        label=_("Preferred times"), max_length=200, required=False,
+        label=_("Preferred times"),
+        max_length=200,
+        required=False,
         help_text=_("For example: weekday afternoons, not on Mondays."),
-    )  # fmt: skip
+    )
 
 
 class ReasonForm(forms.Form):
@@ -158,16 +169,19 @@ class ReasonForm(forms.Form):
 
 class QuestionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Question to the referrer"), max_length=REASON_MAX_LENGTH,
+        label=_("Question to the referrer"),
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
 
 
 class NoteForm(forms.Form):
     reason = forms.CharField(
-        label=_("Note (optional)"), max_length=REASON_MAX_LENGTH, required=False,
+        label=_("Note (optional)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
 class DeclineForm(forms.Form):
@@ -175,10 +189,12 @@ class DeclineForm(forms.Form):
         label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label=_("Explanation"), max_length=REASON_MAX_LENGTH, required=False,
+        label=_("Explanation"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the reason is “Other reason”."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()
@@ -192,9 +208,11 @@ class AssignForm(forms.Form):
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
     reason = forms.CharField(
-        label=_("Note to the organization (optional)"), max_length=REASON_MAX_LENGTH,
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+        label=_("Note to the organization (optional)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class StateFilterForm(forms.Form):

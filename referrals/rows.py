@@ -93,11 +93,19 @@ class ReferralRow(Line):
     """One line of a referral list, every text ready to show. Never the family's details."""
 
     COLUMNS = (
-        "pk", "state", "language", "created_at", "state_changed_at",
-        "municipality__name_fi", "municipality__name_sv",
-        "target_group__name_fi", "target_group__name_sv", "target_group__name_en",
-        "organization__name", "organization__name_sv",
-    )  # fmt: skip
+        "pk",
+        "state",
+        "language",
+        "created_at",
+        "state_changed_at",
+        "municipality__name_fi",
+        "municipality__name_sv",
+        "target_group__name_fi",
+        "target_group__name_sv",
+        "target_group__name_en",
+        "organization__name",
+        "organization__name_sv",
+    )
     # An organization's own lists: its name would be the same on every line.
     OWN_COLUMNS = COLUMNS[:-2]
 

@@ -39,9 +39,12 @@ SUMMARY_PREFETCH = ("challenges", "preferred_modes", "children")
 
 
 def get_referral_for_user(
-    user, pk: int, *, related: tuple = ("consent", *SUMMARY_RELATED),
+    user,
+    pk: int,
+    *,
+    related: tuple = ("consent", *SUMMARY_RELATED),
     prefetch: tuple = SUMMARY_PREFETCH,
-) -> Referral:  # fmt: skip
+) -> Referral:
     """The referral with the family's data, for its referrer and the organization holding it.
 
     `related` and `prefetch`: what the page shows of it (each join costs planning time, each
@@ -168,9 +171,14 @@ def timeline(referral: Referral, *, for_referrer: bool) -> list[TimelineEntry]:
     entries = []
     swedish = (get_language() or "fi")[:2] == "sv"
     events = referral.events.values_list(
-        "transition", "to_state", "reason", "reason_code", "created_at",
-        "organization__name", "organization__name_sv",
-    )  # fmt: skip
+        "transition",
+        "to_state",
+        "reason",
+        "reason_code",
+        "created_at",
+        "organization__name",
+        "organization__name_sv",
+    )
     for transition, to_state, reason, reason_code, created_at, org, org_sv in events:
         if reason_code:
             label = DeclineReason(reason_code).label

@@ -102,11 +102,7 @@ class Reader:
             r += 1
         free = set(range(len(columns))) - {c for _r, c in pivots}
         # Null space basis: one vector per free column f, -matrix[row][f] on each pivot column.
-        return {
-            columns[c]
-            for row, c in pivots
-            if all(matrix[row][f] == 0 for f in free)
-        }  # fmt: skip
+        return {columns[c] for row, c in pivots if all(matrix[row][f] == 0 for f in free)}
 
     def component(self, key) -> list:
         """The hidden cells tied to `key` by relations, nearest first."""
@@ -171,9 +167,7 @@ def derivable(values, sums, published, unpublished=(), *, budget: int = 50_000) 
     for key, shown in published.items():
         assert shown == values[key] or shown in (SMALL, HIDDEN), (key, shown)
     reader = Reader.of(values, sums, published, unpublished)
-    sensitive = [
-        k for k in reader.hidden if k not in set(unpublished) or 1 <= values[k] <= 4
-    ]  # fmt: skip
+    sensitive = [k for k in reader.hidden if k not in set(unpublished) or 1 <= values[k] <= 4]
     found = reader.linearly_derivable() & set(sensitive)
     for key in sensitive:
         if key in found:
@@ -337,9 +331,12 @@ def test_a_single_small_cell_in_a_two_way_table_takes_a_rectangle_with_it():
 def test_table_sums_declare_the_margins_a_table_shows():
     cells = {"rows": ["a", "b"], "cols": [1, 2]}
     full = table_sums(
-        cells["rows"], cells["cols"], row_total_key=lambda r: (r, "T"),
-        col_total_key=lambda c: ("T", c), total_key="T",
-    )  # fmt: skip
+        cells["rows"],
+        cells["cols"],
+        row_total_key=lambda r: (r, "T"),
+        col_total_key=lambda c: ("T", c),
+        total_key="T",
+    )
     assert Sum(("a", "T"), (("a", 1), ("a", 2))) in full
     assert Sum(("T", 2), (("a", 2), ("b", 2))) in full
     assert Sum("T", (("a", "T"), ("b", "T"))) in full and Sum("T", (("T", 1), ("T", 2))) in full
@@ -441,10 +438,8 @@ def test_report_sized_tables_are_protected_together():
     rng = random.Random(2025)
     rows, cols = range(30), range(12)
     cells = {
-        (r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40])
-        for r in rows
-        for c in cols
-    }  # fmt: skip
+        (r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40]) for r in rows for c in cols
+    }
     values, sums = two_way(cells, rows, cols, tag="area-month")
     grand = values["area-month", "T", "T"]
     states = {f"state-{i}": n for i, n in enumerate([3, 1, 40, 2])}

@@ -22,13 +22,12 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production shape on this machine: gunicorn + WhiteNoise, a Celery worker and beat,
-# PostgreSQL and Redis, DEBUG off (see bin/serve and the README's deployment outline).
+# PostgreSQL and Redis, DEBUG off (see bin/serve and docs/operations.md).
 serve: install
 	PORT=$(PORT) $(BIN)/python bin/serve
 
 # Finland scale (1.0 = a million referrals) in its own PostgreSQL database; the data is made
-# once (four to six minutes on a 2-core machine) and reused while the scale stays the same.
-# See bench/results.md.
+# once and reused while the scale stays the same. See docs/scale.md and bench/results.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perhelinja_bench
 BENCH_SCALE ?= 1.0
 BENCH_ITERATIONS ?= 200

@@ -317,7 +317,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["organization", "-created_at"], name="referral_org_created"),
             models.Index(fields=["referrer", "-created_at"], name="referral_referrer_created"),
             models.Index(fields=["state", "submitted_at"], name="referral_state_submitted"),
-            # Chosen from EXPLAIN ANALYZE at a million referrals (see README, `make bench`):
+            # Chosen from EXPLAIN ANALYZE at a million referrals (see docs/scale.md, `make bench`):
             # the inbox walks one organization's assigned referrals oldest first,
             models.Index(
                 fields=["organization", "state", "state_changed_at"],

@@ -178,14 +178,15 @@ def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: 
         ),
     )
     waits = []
+    median_label, p90_label = _("median"), _("90th percentile")
     for name, label, wait in (
         ("accept", _("Submitted → accepted"), t.wait_to_accept),
         ("first_appointment", _("Submitted → first appointment"), t.wait_to_first_appointment),
     ):
         median, p90 = _wait_cells(layout, name, wait)
         waits += [
-            (f"{label}: {_('median')}", [median]),
-            (f"{label}: {_('90th percentile')}", [p90]),
+            (f"{label}: {median_label}", [median]),
+            (f"{label}: {p90_label}", [p90]),
         ]
     layout.add(Table("waits", _("Waiting times (days)"), "", one), waits)
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from .suppression import HIDDEN, NO_RATE, SMALL, Sum, disclosed, protect
 
 Key = Hashable
+OMITTED = "·"  # a count left out: hiding it could not keep it from being worked out
+OMIT_ROUNDS = 4
 logger = logging.getLogger(__name__)
 
 
@@ -92,11 +94,21 @@ class Layout:
         return table
 
     def publish(self) -> list[Table]:
-        """Every table with its protected values. Where protection cannot help (four parts of
-        1 under a total of 4 are 1 each, however they are marked) the table is left out."""
+        """Every table with its protected values.
+
+        Where hiding cannot help (four parts of 1 under a total of 4 are 1 each, however they
+        are marked), the cells worked out are left out (`OMITTED`, a reader learns nothing of
+        them, not even that they are not 0) and the rest protected again; a table whose cells
+        still give something away after that is left out whole."""
         try:
-            shown = protect(self.values, self.sums)
-            exposed = disclosed(self.values, self.sums, shown)
+            omitted: set[Key] = set()
+            for _round in range(OMIT_ROUNDS):
+                shown = protect(self.values, self.sums, unpublished=omitted)
+                exposed = disclosed(self.values, self.sums, shown, unpublished=omitted)
+                if not exposed:
+                    break
+                omitted |= exposed
+            shown.update(dict.fromkeys(omitted, OMITTED))
         except ValueError:
             # Figures that do not add up (never from one `snapshot.compute`) cannot be
             # protected by reasoning: every count but zero is hidden.
@@ -124,7 +136,7 @@ def _shown(cell, shown: Mapping[Key, int | str]) -> str:
         return str(shown[cell.key])
     if isinstance(cell, Derived):
         for key in cell.needs:
-            if shown[key] in (SMALL, HIDDEN):
+            if shown[key] in (SMALL, HIDDEN, OMITTED):
                 return str(shown[key])
         return cell.text
     return cell.text

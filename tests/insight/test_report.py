@@ -92,16 +92,34 @@ def test_page_csv_pdf_and_api_show_the_same_numbers_for_a_service(
             assert row in lines, (table, row)
 
 
-def test_a_table_that_protection_cannot_save_is_left_out():
-    """Four parts of 1 under a total of 4 are 1 each however they are marked: the table goes,
-    with a note, and a table beside it that gives nothing away stays."""
+def test_cells_that_hiding_cannot_save_are_left_out():
+    """Four parts of 1 under a total of 4 are 1 each however they are marked: those cells are
+    left out (not even "not 0" is said of them), and a table beside them stays as it is."""
     layout = Layout()
     ones = layout.one_way("kind", dict.fromkeys("abcd", 1), {k: k.upper() for k in "abcd"}, ("n",))
     layout.add(Table("kinds", "Kinds", "", ["Value"]), ones)
     layout.add(Table("other", "Other", "", ["Value"]), [("Big", [layout.count(("big",), 40)])])
     kinds, other = layout.publish()
-    assert kinds.rows == [] and kinds.note
+    assert kinds.rows == [(label, ["·"]) for label in ("A", "B", "C", "D", "Total")]
     assert other.rows == [("Big", ["40"])]
+
+
+def test_a_degenerate_column_leaves_the_rest_of_its_table_shown():
+    """The demo's year: four areas declined one referral each, four in all. The declined
+    column is left out; the other columns of the area table stay."""
+    layout = Layout()
+    rows, declined, arrived = [], [], []
+    for area in ("Turku", "Laitila", "Uusikaupunki", "Kemiönsaari"):
+        arrived.append(layout.count(("area", area, "in"), 15))
+        declined.append(layout.count(("area", area, "declined"), 1))
+        rows.append((area, [arrived[-1], declined[-1]]))
+    layout.sum(("in",), [c.key for c in arrived])
+    layout.sum(("declined",), [c.key for c in declined])
+    rows.append(("Total", [layout.count(("in",), 60), layout.count(("declined",), 4)]))
+    layout.add(Table("areas", "Areas", "Area", ["In", "Declined"]), rows)
+    (areas,) = layout.publish()
+    assert areas.rows[0] == ("Turku", ["15", "·"])
+    assert areas.rows[-1] == ("Total", ["60", "·"])
 
 
 def test_a_cell_shared_by_two_tables_is_protected_alike_in_both():

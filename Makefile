@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links the demo prints and mails point at the port it serves (unless SITE_URL is given).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=True
 
 .PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench
@@ -17,9 +19,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) SITE_URL='$(SITE_URL)' $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production shape on this machine: gunicorn + WhiteNoise, a Celery worker and beat,
 # PostgreSQL and Redis, DEBUG off (see bin/serve and docs/operations.md).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from perhelinja.widgets import OneTemplateCheckboxSelectMultiple, OneTemplateRadioSelect
-from referrals.rows import label
+from referrals.rows import label, local_format
 
 from .models import NextStep, ServiceGiven
 
@@ -38,9 +38,9 @@ SLOT_LABEL_COLUMNS = (
 
 def slot_label(starts_at, mode, site_name, first_name, last_name, username) -> str:
     """When, where (the reception site, or how) and with whom."""
-    local = timezone.localtime(starts_at)
+    when = local_format(starts_at, "SHORT_DATETIME_FORMAT")
     place = site_name or label(ModeCode, mode)
-    return f"{local:%d.%m.%Y %H:%M} · {place} · {f'{first_name} {last_name}'.strip() or username}"
+    return f"{when} · {place} · {f'{first_name} {last_name}'.strip() or username}"
 
 
 class SoonestSlots(ModelChoiceIterator):

@@ -18,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from perhelinja.fsm import condition
 from referrals.models import Referral
+
+from .calendar import is_public_holiday
 
 
 class Shift(models.Model):
@@ -87,14 +90,16 @@ class Shift(models.Model):
         return f"{self.worker} {self.first_day} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
     def days(self, *, until: datetime.date | None = None) -> list[datetime.date]:
-        """The days the shift is held, up to `until` or `repeat_until`, whichever is first."""
+        """The days the shift is held, up to `until` or `repeat_until`, whichever is first.
+        A repeating shift is not held on public holidays: families are never offered them."""
         if not self.rrule:
             return [self.first_day]
         last = min(d for d in (until, self.repeat_until) if d is not None)
         start = datetime.datetime.combine(self.first_day, datetime.time())
         rule = rrulestr(self.rrule, dtstart=start)
         end = datetime.datetime.combine(last, datetime.time())
-        return [d.date() for d in rule.between(start, end, inc=True)]
+        days = (d.date() for d in rule.between(start, end, inc=True))
+        return [day for day in days if not is_public_holiday(day)]
 
     def slot_times(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
         """The slots of one day, as aware local times (Europe/Helsinki, DST included)."""
@@ -171,6 +176,11 @@ def is_organization_worker(appointment: Appointment, user) -> bool:
         and getattr(user, "is_worker", False)
         and user.organization_id == appointment.organization_id
     )
+
+
+@condition(_("Attendance can be recorded only once the appointment has started."))
+def has_started(appointment: Appointment) -> bool:
+    return appointment.starts_at <= timezone.now()
 
 
 class Appointment(ConcurrentTransitionMixin, models.Model):
@@ -258,6 +268,7 @@ class Appointment(ConcurrentTransitionMixin, models.Model):
         source=UPCOMING_STATES,
         target=AppointmentState.ATTENDED,
         permission=is_organization_worker,
+        conditions=[has_started],
     )
     def attend(self) -> None:
         pass
@@ -267,6 +278,7 @@ class Appointment(ConcurrentTransitionMixin, models.Model):
         source=UPCOMING_STATES,
         target=AppointmentState.NO_SHOW,
         permission=is_organization_worker,
+        conditions=[has_started],
     )
     def no_show(self) -> None:
         pass

@@ -31,6 +31,7 @@ from referrals.models import State as ReferralState
 from referrals.selectors import get_referral_for_user
 
 from .actions import APPOINTMENT_ACTIONS, MESSAGE_TASK
+from .calendar import public_holidays_from
 from .models import (
     ACTIVE_STATES,
     UPCOMING_STATES,
@@ -98,13 +99,14 @@ def get_handled_referral_for_user(
 
 
 def free_slots(organization: Organization, *, after: datetime.datetime | None = None) -> QuerySet:
-    """Future slots of the organization that no active appointment holds."""
+    """Future slots of the organization that no active appointment holds, never on a public
+    holiday (a slot made before the day became one, or by hand, is not offered either)."""
+    after = after or timezone.now()
     taken = Appointment.objects.filter(slot=OuterRef("pk"), state__in=ACTIVE_STATES)
     return (
-        Slot.objects.filter(
-            organization=organization, cancelled=False, starts_at__gt=after or timezone.now()
-        )
+        Slot.objects.filter(organization=organization, cancelled=False, starts_at__gt=after)
         .exclude(Exists(taken))
+        .exclude(starts_at__date__in=public_holidays_from(timezone.localdate(after)))
         .select_related("shift__site", "worker")
         .order_by("starts_at")
     )
@@ -127,7 +129,8 @@ def shift_create(
     slot_minutes: int = 45,
     buffer_minutes: int = 15,
 ) -> Shift:
-    """A shift for a worker of the actor's own organization, with its slots."""
+    """A shift for a worker of the actor's own organization, with its slots: a repeating one
+    has none on public holidays (`Shift.days`)."""
     if not (_is_worker_of(actor, worker.organization_id) and worker.is_worker):
         raise PermissionDenied(_("You can plan shifts only for your own organization."))
     if rrule:
@@ -402,7 +405,9 @@ def outcome_report(
     summary_for_referrer: str = "",
     onward_organization: Organization | None = None,
 ) -> OutcomeReport:
-    """Report what the service gave. It completes the referral; the summary goes back to the
+    """Report what the service gave. It completes the referral, unless the next step is more
+    sessions with the same organization: then the referral stays where it is (in service) and
+    this interim report is replaced by the next one. Completing, the summary goes back to the
     referrer only under a consent that covers returning it, and an onward step to another
     organization starts a new referral under the same consent when that consent allows it."""
     if not actor.has_perm("referrals.handle_referral", referral):
@@ -417,26 +422,27 @@ def outcome_report(
             .select_related("consent")
             .get(pk=referral.pk)
         )
-        if (
-            referral.state not in BOOKABLE_REFERRAL_STATES
-            or OutcomeReport.objects.filter(referral=referral).exists()
+        report = OutcomeReport.objects.filter(referral=referral).first()
+        if referral.state not in BOOKABLE_REFERRAL_STATES or (
+            report is not None and report.next_step != NextStep.MORE_SESSIONS
         ):
             raise TransitionRefused([_("The outcome of this referral cannot be reported now.")])
         shared = referral.consent is not None and referral.consent.is_valid_for(
             Scope.RETURN_OUTCOME
         )
-        report = OutcomeReport(
-            referral=referral,
-            service_given=service_given,
-            sessions=sessions,
-            next_step=next_step,
-            summary_for_referrer=summary_for_referrer,
-            onward_organization=onward_organization,
-            reported_by=actor,
-        )
+        report = report or OutcomeReport(referral=referral)
+        report.service_given = service_given
+        report.sessions = sessions
+        report.next_step = next_step
+        report.summary_for_referrer = summary_for_referrer
+        report.onward_organization = onward_organization
+        report.reported_by = actor
+        report.created_at = timezone.now()
         report.full_clean(exclude=["referral", "reported_by", "onward_referral"])
         report.save()
         report.themes.set(themes)
+        if next_step == NextStep.MORE_SESSIONS:
+            return report
         referral_services.referral_complete(
             referral=referral, actor=actor, reason=summary_for_referrer if shared else ""
         )

@@ -204,6 +204,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as written in Finland in each language: 7.12.2026 klo 13.00, 7.12.2026 kl. 13.00,
+# 7 Dec 2026 13:00 (perhelinja/formats/; Django's own formats fill in the rest).
+FORMAT_MODULE_PATH = ["perhelinja.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

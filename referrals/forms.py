@@ -18,24 +18,55 @@ from directory.models import (
 )
 
 from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
+from .validators import normalize_identity_code, validate_identity_code
 
 REASON_MAX_LENGTH = 2000
 
 
+def _required(message) -> dict:
+    """An empty required field's message says what to do, not just "This field is required"."""
+    return {"required": message}
+
+
+NO_SHARING = _(
+    "The referral can be made only if the family agreed to sharing it with the receiving "
+    "organization. Ask the family, then tick “Share the referral with the receiving "
+    "organization”."
+)
+
+
 class ConsentForm(forms.Form):
     given_by_role = forms.ChoiceField(
-        label=_("Who gave the consent"), choices=GiverRole.choices, widget=forms.RadioSelect
+        label=_("Who gave the consent"),
+        choices=GiverRole.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose who gave the consent.")),
     )
-    given_by_name = forms.CharField(label=_("Name of the person who gave consent"), max_length=200)
+    given_by_name = forms.CharField(
+        label=_("Name of the person who gave consent"),
+        max_length=200,
+        error_messages=_required(_("Enter the name of the person who gave consent.")),
+    )
     method = forms.ChoiceField(
-        label=_("How it was given"), choices=Method.choices, widget=forms.RadioSelect
+        label=_("How it was given"),
+        choices=Method.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose how the consent was given.")),
     )
     scopes = forms.MultipleChoiceField(
         label=_("The family agreed to"),
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The referral can be sent only if the family agreed to sharing it."),
+        error_messages=_required(NO_SHARING),
     )
+
+    def clean_scopes(self):
+        scopes = self.cleaned_data["scopes"]
+        if Scope.SHARE_REFERRAL not in scopes:
+            raise forms.ValidationError(NO_SHARING, code="no_sharing")
+        return scopes
+
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
@@ -74,10 +105,18 @@ class BirthYearsField(forms.CharField):
 
 
 class FamilyForm(forms.Form):
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=200,
+        error_messages=_required(_("Enter the name of the family's contact person.")),
+    )
     contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     contact_email = forms.EmailField(label=_("Email"), required=False)
-    language = forms.ChoiceField(label=_("Preferred language"), choices=FamilyLanguage.choices)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=FamilyLanguage.choices,
+        error_messages=_required(_("Choose the family's preferred language.")),
+    )
     language_other = forms.CharField(label=_("Other language"), max_length=60, required=False)
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
     children_birth_years = BirthYearsField(
@@ -90,27 +129,39 @@ class FamilyForm(forms.Form):
         label=_("Personal identity code"),
         max_length=11,
         required=False,
-        help_text=_("Optional. Only when the receiving organization needs it."),
+        help_text=_("Only when the receiving organization needs it."),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.all()
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        error_messages=_required(_("Choose the family's municipality.")),
     )
     target_group = forms.ModelChoiceField(
         label=_("Target group"),
         queryset=TargetGroup.objects.filter(is_active=True),
         widget=forms.RadioSelect,
+        error_messages=_required(_("Choose the target group.")),
     )
     challenges = forms.ModelMultipleChoiceField(
         label=_("Challenges"),
         queryset=Challenge.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
+        error_messages=_required(_("Choose at least one challenge.")),
     )
     description = forms.CharField(
         label=_("Description of the situation"),
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the family hopes for. Write only what the organization needs."),
+        error_messages=_required(_("Describe the family's situation.")),
     )
+
+    def clean_identity_code(self):
+        # Checked here with the other fields, so that its error shows on the first submit too.
+        code = normalize_identity_code(self.cleaned_data["identity_code"])
+        if code:
+            validate_identity_code(code)
+        return code
 
     def clean(self):
         data = super().clean()
@@ -177,7 +228,7 @@ class QuestionForm(forms.Form):
 
 class NoteForm(forms.Form):
     reason = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Note"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -208,7 +259,7 @@ class AssignForm(forms.Form):
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
     reason = forms.CharField(
-        label=_("Note to the organization (optional)"),
+        label=_("Note to the organization"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -79,12 +79,12 @@ def erase_referral(referral_id: int) -> bool:
         OutcomeReport.objects.filter(referral=referral).update(summary_for_referrer="")
         # The family's feedback link goes; its anonymous answer stays for statistics.
         FeedbackInvitation.objects.filter(referral=referral).delete()
-        _erase_consent_when_unused(referral.consent_id, now)
+        erase_consent_when_unused(referral.consent_id, now)
     logger.info("erased the personal data of referral %s", referral_id)
     return True
 
 
-def _erase_consent_when_unused(consent_id: int | None, now: datetime.datetime) -> None:
+def erase_consent_when_unused(consent_id: int | None, now: datetime.datetime) -> None:
     """The giver's name goes once no referral made under the consent keeps personal data."""
 
     if consent_id is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
-from consent.models import WITHDRAWAL_FIELDS, Consent
+from consent.models import WITHDRAWAL_FIELDS, Consent, Scope
 from consent.services import may_withdraw
 from directory.models import Challenge, Mode, Organization
 from perhelinja import lifecycle
@@ -32,8 +32,10 @@ from .models import (
     DeclineReason,
     Referral,
     ReferralChild,
+    ReferralEvent,
     State,
 )
+from .retention import erase_consent_when_unused
 from .validators import normalize_identity_code
 
 REFERRER_PERMS = ("view_referral", "change_referral")
@@ -138,6 +140,43 @@ def referral_update(
             modes=modes,
             children_birth_years=children_birth_years,
         )
+    return locked
+
+
+def referral_replace_consent(*, referral: Referral, actor, consent: Consent) -> Referral:
+    """Put a draft under a consent its referrer recorded again, e.g. one that covers sharing.
+
+    A consent is never edited, so a wrong one is corrected by recording the right one. Only a
+    draft's consent may change: once submitted, the organization relies on what was shared. The
+    change is audited as an event of the referral, and the consent left behind, which no
+    referral uses any more, loses the giver's name at once.
+    """
+
+    if not actor.has_perm("referrals.change_referral", referral):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if consent.recorded_by_id != actor.pk:
+        raise PermissionDenied(_("Use a consent you recorded yourself."))
+    if not consent.is_valid_for(Scope.SHARE_REFERRAL):
+        raise ValidationError({"scopes": _("The consent must cover sharing the referral.")})
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.state != State.DRAFT or locked.erased_at is not None:
+            raise ValidationError(_("Only a draft's consent can be replaced."))
+        old = locked.consent_id
+        if old == consent.pk:
+            return locked
+        locked.consent = consent
+        locked.save(update_fields=["consent", "updated_at"])
+        ReferralEvent.objects.create(
+            referral=locked,
+            actor=actor,
+            transition="replace_consent",
+            from_state=locked.state,
+            to_state=locked.state,
+            reason=_("Consent #%(old)s replaced by consent #%(new)s.")
+            % {"old": old, "new": consent.pk},
+        )
+        erase_consent_when_unused(old, timezone.now())
     return locked
 
 

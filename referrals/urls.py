@@ -7,6 +7,7 @@ urlpatterns = [
     path("referrals/", views.my_referrals, name="mine"),
     path("referrals/new/", views.referral_new, name="new"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path("referrals/<int:pk>/consent/", views.referral_consent, name="consent"),
     path("referrals/<int:pk>/family/", views.referral_family, name="family"),
     path("referrals/<int:pk>/preferences/", views.referral_preferences, name="preferences"),
     path("referrals/<int:pk>/review/", views.referral_review, name="review"),

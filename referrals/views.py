@@ -60,31 +60,81 @@ def my_referrals(request):
     return render(request, template, {"referrals": referrals, "filters": filters, "state": state})
 
 
+def _record_consent(request, form):
+    data = form.cleaned_data
+    return consent_record(
+        actor=request.user,
+        given_by_role=data["given_by_role"],
+        given_by_name=data["given_by_name"],
+        method=data["method"],
+        scopes=data["scopes"],
+        valid_until=data["valid_until"],
+    )
+
+
+def _consent_step(request, form, referral=None):
+    context = {
+        "form": form,
+        "referral": referral,
+        "step": 1,
+        "step_title": _("The family's consent"),
+        "back_url": reverse("referrals:review", args=[referral.pk]) if referral else None,
+    }
+    return render(request, "referrals/wizard_step.html", context)
+
+
 @login_required
 def referral_new(request):
     """Step 1: the family's consent. A draft exists from here on, so nothing is lost."""
     _professional(request)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             # Both or neither: a consent without its draft would be left behind.
             with transaction.atomic():
-                consent = consent_record(
-                    actor=request.user,
-                    given_by_role=data["given_by_role"],
-                    given_by_name=data["given_by_name"],
-                    method=data["method"],
-                    scopes=data["scopes"],
-                    valid_until=data["valid_until"],
-                )
+                consent = _record_consent(request, form)
                 referral = services.referral_create(actor=request.user, consent=consent)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return redirect("referrals:family", pk=referral.pk)
-    context = {"form": form, "step": 1, "step_title": _("The family's consent")}
-    return render(request, "referrals/wizard_step.html", context)
+    return _consent_step(request, form)
+
+
+@login_required
+def referral_consent(request, pk: int):
+    """Step 1 again for a draft: its consent is recorded anew when the first one was wrong
+    (a consent is never edited), e.g. when it does not cover sharing the referral."""
+    referral = _editable(request, pk)
+    if referral.state != State.DRAFT:
+        raise Http404
+    if request.method == "GET":
+        record_access(request, referral, AccessRecord.Channel.PAGE)
+    old = referral.consent
+    initial = (
+        {
+            "given_by_role": old.given_by_role,
+            "given_by_name": old.given_by_name,
+            "method": old.method,
+            "scopes": [s.value for s in old.scopes],
+        }
+        if old is not None
+        else None
+    )
+    form = ConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                consent = _record_consent(request, form)
+                services.referral_replace_consent(
+                    referral=referral, actor=request.user, consent=consent
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The consent was recorded again."))
+            return redirect("referrals:review", pk=referral.pk)
+    return _consent_step(request, form, referral)
 
 
 def _editable(request, pk: int) -> Referral:

@@ -1,6 +1,7 @@
 """Project-wide promises: migrations, the state diagram in docs, settings, demo, login, admin."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -121,6 +122,22 @@ def test_every_demo_user_can_log_in_and_sees_their_start_page(demo, client, sett
             client.post(reverse("two_factor_verify"), {"otp_token": out.getvalue().strip()})
         assert client.get(reverse("home")).status_code == 200
         client.logout()
+
+
+@pytest.mark.django_db
+def test_the_demo_prints_absolute_links_on_the_served_port(settings):
+    # `make demo PORT=8123` passes SITE_URL=http://127.0.0.1:8123.
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8123/"
+    out = StringIO()
+    call_command("seed_demo", "--quiet-users", stdout=out)
+    printed = out.getvalue()
+    offer = re.search(r"choose a time .*\n  (\S+)", printed)
+    feedback = re.search(r"feedback link to try .*\n  (\S+)", printed)
+    assert offer and feedback, printed
+    assert offer[1].startswith("http://127.0.0.1:8123/f/")
+    assert feedback[1].startswith("http://127.0.0.1:8123/feedback/")
+    assert ":8000" not in printed
 
 
 @pytest.mark.django_db

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from perhelinja.fastpath import MODES, referral_lists
 from perhelinja.forms import add_service_errors
 from perhelinja.fsm import TransitionRefused
+from referrals.actions import REFERRAL_ACTIONS
 
 from .. import services
 from ..actions import APPOINTMENT_ACTIONS
 from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
-from ..models import Shift
+from ..models import NextStep, Shift
 
 
 def _worker(request) -> None:
@@ -139,9 +140,21 @@ def outcome(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The outcome was reported and the referral completed."))
+            if form.cleaned_data["next_step"] == NextStep.MORE_SESSIONS:
+                messages.success(
+                    request, _("The outcome was reported; the referral stays in service.")
+                )
+            else:
+                messages.success(request, _("The outcome was reported and the referral completed."))
             return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "appointments/outcome.html", {"referral": referral, "form": form})
+    context = {
+        "referral": referral,
+        "form": form,
+        "completed": REFERRAL_ACTIONS["complete"].title,
+        "in_service": REFERRAL_ACTIONS["start_service"].title,
+        "more_sessions": NextStep.MORE_SESSIONS.label,
+    }
+    return render(request, "appointments/outcome.html", context)
 
 
 @login_required

@@ -1,14 +1,21 @@
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
+from appointments.calendar import is_public_holiday
+from appointments.models import Appointment, Slot
 from appointments.services import shift_create
 from referrals.models import State
 from tests.factories import Cast, referral_in_state
 
 
 def tomorrow() -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=1)
+    """The next day that is no public holiday (whose slots are never offered)."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while is_public_holiday(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 def accepted_with_shift(*, day=None, start=(9, 0), end=(12, 0), cast=None):
@@ -23,3 +30,19 @@ def accepted_with_shift(*, day=None, start=(9, 0), end=(12, 0), cast=None):
         end_time=datetime.time(*end),
     )
     return referral, cast, shift
+
+
+def started(appointment):
+    """`appointment`, moved back by whole days to a time that has begun, with its slot:
+    attendance is recorded only from an appointment's start."""
+    now = timezone.now()
+    back = datetime.timedelta(days=max((appointment.starts_at - now).days + 1, 0))
+    if back:
+        Slot.objects.filter(pk=appointment.slot_id).update(
+            starts_at=F("starts_at") - back, ends_at=F("ends_at") - back
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(
+            starts_at=F("starts_at") - back, ends_at=F("ends_at") - back
+        )
+        appointment.refresh_from_db()
+    return appointment

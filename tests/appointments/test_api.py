@@ -8,7 +8,7 @@ from django.utils import timezone
 from appointments.models import Appointment, AppointmentEvent, OutcomeReport, Shift
 from directory.models import OutcomeTheme
 from referrals.models import Referral, ReferralEvent, State
-from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.appointments.helpers import accepted_with_shift, started, tomorrow
 from tests.factories import (
     Cast,
     CoordinatorFactory,
@@ -177,10 +177,9 @@ def test_booking_returns_201_and_a_taken_slot_409_with_alternatives():
     response = api.post("/api/v1/appointments/", {"slot": slot.pk, "referral": referral.pk})
     assert response.status_code == 201
     assert response.data["state"] == "booked"
+    # attendance only from the appointment's start
     assert set(response.data["available_transitions"]) == {
         "confirm",
-        "attend",
-        "no_show",
         "cancel",
         "cancel_by_family",
     }
@@ -246,6 +245,7 @@ def test_appointment_transitions_run_the_state_machine_with_an_audit_row():
         "/api/v1/appointments/", {"slot": shift.slots.first().pk, "referral": referral.pk}
     ).data["id"]
     url = f"/api/v1/appointments/{pk}/transitions/"
+    started(Appointment.objects.get(pk=pk))
     response = api.post(url + "attend/")
     assert response.status_code == 200 and response.data["state"] == "attended"
     assert response.data["available_transitions"] == []
@@ -254,6 +254,19 @@ def test_appointment_transitions_run_the_state_machine_with_an_audit_row():
     assert api.post(url + "teleport/").status_code == 404
     event = AppointmentEvent.objects.filter(appointment_id=pk).latest("pk")
     assert (event.transition, event.actor, event.from_state) == ("attend", cast.handler, "booked")
+
+
+def test_attendance_ahead_of_the_appointment_is_a_409_with_the_reason():
+    referral, cast, shift = accepted_with_shift()
+    api = client_for(cast.handler)
+    pk = api.post(
+        "/api/v1/appointments/", {"slot": shift.slots.first().pk, "referral": referral.pk}
+    ).data["id"]
+    for name in ("attend", "no_show"):
+        response = api.post(f"/api/v1/appointments/{pk}/transitions/{name}/")
+        assert response.status_code == 409
+        assert "only once the appointment has started" in str(response.data)
+    assert Appointment.objects.get(pk=pk).state == "booked"
 
 
 def test_a_family_cancellation_is_recorded_with_its_reason():

@@ -10,7 +10,7 @@ from django.db import connection
 from appointments import services
 from appointments.models import Appointment, Slot
 from referrals.models import Referral, State
-from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.appointments.helpers import accepted_with_shift, started, tomorrow
 from tests.databases import postgresql_only
 from tests.factories import Cast, referral_in_state
 
@@ -160,7 +160,7 @@ def test_two_sessions_recorded_at_once_start_the_service_once_and_both_count():
         referral, cast, shift = accepted_with_shift()
         first, second = shift.slots.order_by("starts_at")[:2]
         appointments = [
-            services.appointment_book(referral=referral, slot=slot, actor=cast.handler)
+            started(services.appointment_book(referral=referral, slot=slot, actor=cast.handler))
             for slot in (first, second)
         ]
         results = race(

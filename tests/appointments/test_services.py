@@ -13,13 +13,14 @@ from appointments.models import (
     AppointmentState,
     NextStep,
     OutcomeReport,
+    Slot,
 )
 from appointments.tasks import send_appointment_reminders
 from perhelinja import sms
 from perhelinja.fsm import TransitionRefused
 from referrals.models import Referral, State
 from referrals.selectors import timeline
-from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.appointments.helpers import accepted_with_shift, started, tomorrow
 from tests.factories import OrganizationFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,47 @@ def test_every_other_tuesday_by_rrule():
     assert days == [first + datetime.timedelta(days=14 * i) for i in range(4)]
 
 
+def next_christmas() -> int:
+    today = timezone.localdate()
+    return today.year if today < datetime.date(today.year, 12, 20) else today.year + 1
+
+
+def test_a_weekly_shift_has_no_slots_on_christmas_eve_or_the_holidays(monkeypatch):
+    monkeypatch.setattr(services, "SLOT_HORIZON_DAYS", 400)
+    _referral, cast = accepted_with_shift()[:2]
+    year = next_christmas()
+    shift = services.shift_create(
+        actor=cast.handler,
+        worker=cast.handler,
+        mode="phone",
+        first_day=datetime.date(year, 12, 21),
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+        rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        repeat_until=datetime.date(year, 12, 31),
+    )
+    days = {timezone.localtime(s.starts_at).date() for s in shift.slots.all()}
+    weekdays = {
+        datetime.date(year, 12, d)
+        for d in range(21, 32)
+        if datetime.date(year, 12, d).weekday() < 5
+    }
+    assert days == weekdays - {datetime.date(year, 12, d) for d in (24, 25, 26)}
+    assert days
+
+
+def test_a_slot_on_a_public_holiday_is_never_offered():
+    referral, cast, shift = accepted_with_shift()
+    first, second, third = shift.slots.all()
+    eve = datetime.datetime(next_christmas(), 12, 24, 10, tzinfo=timezone.get_default_timezone())
+    Slot.objects.filter(pk=first.pk).update(
+        starts_at=eve, ends_at=eve + datetime.timedelta(minutes=45)
+    )
+    assert list(services.free_slots(referral.organization)) == [second, third]
+    with pytest.raises(ValidationError):
+        services.offer_create(referral=referral, slots=[first, second], actor=cast.handler)
+
+
 def test_a_bad_repeat_rule_is_refused_clearly():
     _referral, cast, _shift = accepted_with_shift()
     with pytest.raises(ValidationError) as excinfo:
@@ -72,7 +114,7 @@ def test_first_booking_schedules_the_referral_and_first_attendance_starts_servic
     referral.refresh_from_db()
     assert referral.state == State.SCHEDULED
     assert appointment.state == AppointmentState.BOOKED
-    services.appointment_attend(appointment=appointment, actor=cast.handler)
+    services.appointment_attend(appointment=started(appointment), actor=cast.handler)
     referral.refresh_from_db()
     assert referral.state == State.IN_SERVICE
     events = AppointmentEvent.objects.filter(appointment=appointment)
@@ -80,6 +122,22 @@ def test_first_booking_schedules_the_referral_and_first_attendance_starts_servic
         ("book", "booked"),
         ("attend", "attended"),
     ]
+
+
+@pytest.mark.parametrize("name", ["attend", "no_show"])
+def test_attendance_is_refused_before_the_appointment_starts(name):
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    with pytest.raises(TransitionRefused) as excinfo:
+        services._act(appointment, name, actor=cast.handler)
+    assert excinfo.value.messages == [
+        "Attendance can be recorded only once the appointment has started."
+    ]
+    appointment.refresh_from_db()
+    assert appointment.state == AppointmentState.BOOKED
+    assert services._act(started(appointment), name, actor=cast.handler).state != "booked"
 
 
 def test_a_taken_slot_is_refused_with_free_alternatives():
@@ -118,6 +176,7 @@ def test_appointment_transitions_by_state(name, allowed_from, start):
     appointment = services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
+    appointment = started(appointment)
     if start != "booked":
         path = {
             "confirmed": ["confirm"],
@@ -235,7 +294,7 @@ def test_the_outcome_report_completes_the_referral_and_returns_the_summary_under
     appointment = services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
-    services.appointment_attend(appointment=appointment, actor=cast.handler)
+    services.appointment_attend(appointment=started(appointment), actor=cast.handler)
     services.outcome_report(
         referral=referral,
         actor=cast.handler,
@@ -248,6 +307,46 @@ def test_the_outcome_report_completes_the_referral_and_returns_the_summary_under
     assert referral.state == State.COMPLETED
     entries = timeline(referral, for_referrer=True)
     assert entries[-1].state == "completed" and entries[-1].reason == "Perhe sai keinoja arkeen."
+
+
+def test_more_sessions_keeps_the_referral_in_service_until_the_final_report():
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    services.appointment_attend(appointment=started(appointment), actor=cast.handler)
+    report = services.outcome_report(
+        referral=referral,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=1,
+        next_step=NextStep.MORE_SESSIONS,
+        summary_for_referrer="Jatketaan.",
+    )
+    referral.refresh_from_db()
+    assert referral.state == State.IN_SERVICE
+    assert timeline(referral, for_referrer=True)[-1].state == "in_service"
+    # more sessions are booked, and the final report replaces the interim one and completes
+    services.appointment_book(referral=referral, slot=shift.slots.last(), actor=cast.handler)
+    final = services.outcome_report(
+        referral=referral,
+        actor=cast.handler,
+        service_given="counselling",
+        sessions=2,
+        next_step=NextStep.NO_FURTHER_NEED,
+    )
+    assert final.pk == report.pk
+    assert OutcomeReport.objects.get(referral=referral).next_step == NextStep.NO_FURTHER_NEED
+    referral.refresh_from_db()
+    assert referral.state == State.COMPLETED
+    with pytest.raises(TransitionRefused):
+        services.outcome_report(
+            referral=referral,
+            actor=cast.handler,
+            service_given="counselling",
+            sessions=2,
+            next_step=NextStep.MORE_SESSIONS,
+        )
 
 
 def test_without_consent_to_return_it_the_summary_stays_with_the_organization():

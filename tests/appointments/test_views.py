@@ -6,7 +6,7 @@ from django.urls import reverse
 from appointments import services
 from appointments.models import Appointment, AppointmentState, Shift, SlotOffer
 from referrals.models import State
-from tests.appointments.helpers import accepted_with_shift, tomorrow
+from tests.appointments.helpers import accepted_with_shift, started, tomorrow
 from tests.factories import ProfessionalFactory, WorkerFactory
 from tests.two_factor import login
 
@@ -47,6 +47,7 @@ def test_a_worker_records_attendance_and_reports_the_outcome(client):
     appointment = services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
+    started(appointment)
     client.force_login(cast.handler)
     client.post(reverse("appointments:action", args=[appointment.pk, "attend"]))
     appointment.refresh_from_db()
@@ -66,6 +67,27 @@ def test_a_worker_records_attendance_and_reports_the_outcome(client):
     client.force_login(cast.referrer)
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Completed" in body and "Arki helpottui." in body
+
+
+def test_the_outcome_page_keeps_more_sessions_in_service(client):
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    services.appointment_attend(appointment=started(appointment), actor=cast.handler)
+    client.force_login(cast.handler)
+    url = reverse("appointments:outcome", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert "Report and complete" not in page
+    assert "“More sessions”" in page and "“In service”" in page
+    response = client.post(
+        url,
+        {"service_given": "counselling", "sessions": 1, "next_step": "more_sessions"},
+        follow=True,
+    )
+    assert "the referral stays in service" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == State.IN_SERVICE
 
 
 def test_the_family_link_changes_nothing_until_a_button_is_pressed(client):
@@ -107,6 +129,21 @@ def test_the_family_page_speaks_the_familys_language(client):
 
 def test_a_forged_family_link_is_404(client):
     assert client.get(reverse("appointments:family_offer", args=["nonsense"])).status_code == 404
+
+
+def test_the_page_offers_no_attendance_ahead_and_refuses_it_with_the_reason(client):
+    referral, cast, shift = accepted_with_shift()
+    appointment = services.appointment_book(
+        referral=referral, slot=shift.slots.first(), actor=cast.handler
+    )
+    client.force_login(cast.handler)
+    url = reverse("appointments:action", args=[appointment.pk, "attend"])
+    page = client.get(reverse("appointments:detail", args=[appointment.pk])).content.decode()
+    assert url not in page
+    response = client.post(url, follow=True)
+    assert response.status_code in (200, 409)
+    assert "only once the appointment has started" in response.content.decode()
+    assert Appointment.objects.get().state == AppointmentState.BOOKED
 
 
 def test_appointment_pages_are_only_for_the_organizations_workers(client):
@@ -164,7 +201,9 @@ def test_the_free_times_say_when_how_and_with_whom_in_the_readers_language(clien
     )
     for slot in shift.slots.all():
         local = timezone.localtime(slot.starts_at)
-        assert f"{local:%d.%m.%Y %H:%M} · Telefon · Aino Aalto" in page
+        # As Finland-Swedes write it: 7.12.2026 kl. 9.00.
+        when = f"{local.day}.{local.month}.{local.year} kl. {local.hour}.{local:%M}"
+        assert f"{when} · Telefon · Aino Aalto" in page
     assert page.count('type="radio"') == shift.slots.count()
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from appointments.services import shift_create
 from referrals.models import Referral, State
-from tests.appointments.helpers import tomorrow
+from tests.appointments.helpers import started, tomorrow
 from tests.factories import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,7 +140,7 @@ def test_referral_journey_from_professional_to_worker_and_back(page, live_server
 
     # 6. The worker records attendance and reports the outcome.
     login(cast.handler.username)
-    appointment = referral.appointments.get()
+    appointment = started(referral.appointments.get())  # attendance only from the start
     page.goto(url + f"/appointments/{appointment.pk}/")
     axe_check(page)
     page.locator(f"form[action$='/appointments/{appointment.pk}/attend/'] button").click()

@@ -112,9 +112,10 @@ def test_the_link_goes_by_text_message_in_the_familys_language(
     token = _token_from(sms.outbox[0].body)
     assert services.get_invitation_for_token(token)[0] == invitation
     [email] = [m for m in mail.outbox if m.to == [referral.contact_email]]
-    # Swedish date format (Y-m-d) for the last day of the link: the message is in Swedish.
+    # The last day of the link as Finland-Swedes write it (5.1.2027): the message is in Swedish.
     until = timezone.localtime(invitation.expires_at).date()
-    assert until.isoformat() in email.body
+    assert f"fram till {until.day}.{until.month}.{until.year}." in email.body
+    assert until.isoformat() not in email.body
     page = client.get(reverse("evaluation:family_feedback", args=[token])).content.decode()
     assert '<html lang="sv">' in page
 

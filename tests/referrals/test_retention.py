@@ -15,6 +15,7 @@ from referrals.models import Referral, ReferralEvent, State
 from referrals.retention import erase_referral
 from referrals.services import consent_withdraw
 from referrals.tasks import erase_expired_personal_data
+from tests.appointments.helpers import started
 from tests.factories import Cast, ConsentFactory, draft_referral, referral_in_state
 from tests.two_factor import login
 
@@ -71,7 +72,7 @@ def test_after_retention_the_familys_name_is_nowhere_but_the_statistics_count_it
     appointment = appointment_services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )
-    appointment_services.appointment_attend(appointment=appointment, actor=cast.handler)
+    appointment_services.appointment_attend(appointment=started(appointment), actor=cast.handler)
     appointment_services.outcome_report(
         referral=referral,
         actor=cast.handler,

@@ -6,6 +6,7 @@ from referrals import services
 from referrals.models import Notification, Referral, State
 from tests.factories import (
     Cast,
+    ConsentFactory,
     CoordinatorFactory,
     ProfessionalFactory,
     WorkerFactory,
@@ -157,7 +158,7 @@ def test_the_wizard_explains_bad_input_and_keeps_what_was_typed(client):
 def test_the_wizard_refuses_without_a_sharing_consent(client):
     cast = Cast()
     client.force_login(cast.referrer)
-    client.post(
+    response = client.post(
         reverse("referrals:new"),
         {
             "given_by_role": "guardian",
@@ -166,10 +167,12 @@ def test_the_wizard_refuses_without_a_sharing_consent(client):
             "scopes": ["contact_phone"],
         },
     )
-    referral = Referral.objects.get(referrer=cast.referrer)
-    services.referral_update(
-        referral=referral,
+    assert response.status_code == 200  # at step 1, where it can be corrected
+    assert not Referral.objects.filter(referrer=cast.referrer).exists()
+    # A draft made otherwise (e.g. through the API) is still refused when sent.
+    referral = services.referral_create(
         actor=cast.referrer,
+        consent=ConsentFactory(recorded_by=cast.referrer, scope_share_referral=False),
         contact_name="A",
         contact_phone="1",
         target_group=cast.target_group,

@@ -55,6 +55,16 @@ def test_every_foreign_key_points_at_a_row(generated):
             assert cursor.fetchall() == []
 
 
+def test_attendance_is_recorded_only_for_appointments_that_have_started(generated):
+    held = Appointment.objects.filter(state__in=["attended", "no_show"])
+    assert held.exists()
+    assert not held.filter(starts_at__gt=timezone.now()).exists()
+    for appointment_id, at, starts in AppointmentEvent.objects.filter(
+        transition__in=["attend", "no_show"]
+    ).values_list("appointment_id", "created_at", "appointment__starts_at"):
+        assert at >= starts, appointment_id
+
+
 def test_the_plan_scales_every_count_and_keeps_minimums():
     full, tiny = generator.Plan.at(1.0), generator.Plan.at(0.001)
     assert (full.referrals, full.organizations, full.professionals) == (1_000_000, 1000, 20000)

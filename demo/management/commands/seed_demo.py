@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +105,11 @@ PATHS = {
     State(state): [how for step in path for how in HOW.get(step, (step,))]
     for state, path in REFERRAL_PATHS.items()
 }
+# Attendance is recorded only from an appointment's start, and times are booked only ahead:
+# a session the demo records as held was booked ahead and is then moved back by this much, with
+# its slot, as `backdate` moves a referral's history. Every demo shift ends within eight weeks,
+# so each moved session starts in the past, and moving all by one offset keeps them apart.
+REWIND = timedelta(weeks=9)
 # Appointments each referral gets on its way to its state (a completed one draws 2-4).
 SESSIONS = {State.SCHEDULED: 1, State.IN_SERVICE: 3}
 # Accepted referrals that get a family link offering them two times.
@@ -118,7 +124,7 @@ SITE_RULES = {
 }
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
 # service given, next step, outcome themes, summary in Finnish, summary in Swedish; the last
-# one is about a school-age child.
+# one is about a school-age child. Each completes its referral ("more sessions" would not).
 OUTCOMES = [
     (
         ServiceGiven.COUNSELLING,
@@ -149,12 +155,12 @@ OUTCOMES = [
     ),
     (
         ServiceGiven.COUNSELLING,
-        NextStep.MORE_SESSIONS,
+        NextStep.NO_FURTHER_NEED,
         ["child-wellbeing", "school-attendance-stabilised"],
         "Nuori on tullut tapaamisiin säännöllisesti ja käy taas koulua lähes joka päivä. "
-        "Sovimme vielä muutamasta tapaamisesta, joissa mukana on myös vanhempi.",
+        "Viimeisellä tapaamisella oli mukana myös vanhempi, eikä lisätapaamisille ole tarvetta.",
         "Den unga har kommit regelbundet till träffarna och går igen i skolan nästan varje "
-        "dag. Vi kom överens om några träffar till, där också föräldern är med.",
+        "dag. På den sista träffen var också föräldern med, och fler träffar behövs inte.",
     ),
 ]
 
@@ -394,7 +400,7 @@ class Command(BaseCommand):
                         start_time=datetime.time(start_hour),
                         end_time=datetime.time(end_hour),
                         rrule=rule,
-                        repeat_until=today + timedelta(weeks=8) if rule else None,
+                        repeat_until=today + REWIND - timedelta(weeks=1) if rule else None,
                     )
                     created += 1
         return created
@@ -555,7 +561,7 @@ class Command(BaseCommand):
             elif step == "attend":
                 # The first attended appointment starts the service.
                 if appointment is not None:
-                    a.appointment_attend(appointment=appointment, actor=worker)
+                    a.appointment_attend(appointment=self.rewind(appointment), actor=worker)
                     attended += 1
                 else:
                     referral = s.referral_start_service(referral=referral, actor=worker)
@@ -574,7 +580,9 @@ class Command(BaseCommand):
                     a.appointment_book(referral=referral, slot=plan.pop(0), actor=referral.handler)
             elif step == "more_sessions":
                 for number, slot in enumerate(plan):
-                    later = a.appointment_book(referral=referral, slot=slot, actor=referral.handler)
+                    later = self.rewind(
+                        a.appointment_book(referral=referral, slot=slot, actor=referral.handler)
+                    )
                     if number == 0 and len(plan) >= 2 and session_rng.random() < 0.3:
                         a.appointment_no_show(appointment=later, actor=worker)
                     else:
@@ -622,6 +630,15 @@ class Command(BaseCommand):
                     consent=referral.consent, actor=pro, reason="Perhe perui suostumuksensa."
                 )
         self.backdate(referral.pk, rng)
+
+    @staticmethod
+    def rewind(appointment: Appointment) -> Appointment:
+        """Move a session booked ahead back by `REWIND`, with its slot: it has been held."""
+        moved = {"starts_at": F("starts_at") - REWIND, "ends_at": F("ends_at") - REWIND}
+        Slot.objects.filter(pk=appointment.slot_id).update(**moved)
+        Appointment.objects.filter(pk=appointment.pk).update(**moved)
+        appointment.refresh_from_db()
+        return appointment
 
     def backdate(self, referral_id: int, rng: random.Random) -> None:
         """Move a fresh referral's history into the past months, keeping its order."""
@@ -682,4 +699,6 @@ class Command(BaseCommand):
         if offer is None:
             return None, ""
         token = appointment_services.offer_token(offer)
-        return offer, reverse("appointments:family_offer", args=[token])
+        # Absolute on SITE_URL, as in the messages to families (`make demo PORT=…` sets it).
+        path = reverse("appointments:family_offer", args=[token])
+        return offer, settings.SITE_URL.rstrip("/") + path

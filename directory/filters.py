@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Challenge, ModeCode, Municipality, Service, TargetGroup
+from .models import Challenge, LanguageCode, ModeCode, Municipality, Service, TargetGroup
 
 # The words of a query are matched (all of them) against these fields.
 SEARCH_FIELDS = [
@@ -27,7 +27,37 @@ SEARCH_FIELDS = [
     "organization__name",
     "organization__name_sv",
 ]
+# ... and against the names of the service's active labels (challenges and target groups), in
+# every language, through EXISTS subqueries so a service is listed once however many labels match.
+LABEL_MODELS = [Challenge, TargetGroup]
+LABEL_FIELDS = ["name_fi", "name_sv", "name_en"]
 MAX_SEARCH_WORDS = 10
+# Finnish inflects the end of a word and changes its consonants there ("erotilanne", plural
+# "erotilanteet"), so a long word is matched by its beginning: all but its last two letters.
+STEM_MIN_LENGTH = 8
+
+
+def search_stem(word: str) -> str:
+    """The part of a query word that is matched: long words lose their last two letters."""
+    return word[:-2] if len(word) >= STEM_MIN_LENGTH else word
+
+
+def contains_any(fields: list[str], text: str) -> Q:
+    """Any of the fields contains the text, case-insensitively."""
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__icontains": text})
+    return match
+
+
+def word_matches(word: str) -> Q:
+    """A service whose texts, organization or active labels contain the (stem of the) word."""
+    stem = search_stem(word)
+    match = contains_any(SEARCH_FIELDS, stem)
+    for model in LABEL_MODELS:
+        labels = model.objects.filter(is_active=True, services=OuterRef("pk"))
+        match |= Q(Exists(labels.filter(contains_any(LABEL_FIELDS, stem))))
+    return match
 
 
 def public_services() -> QuerySet[Service]:
@@ -56,7 +86,10 @@ class ServiceFilter(django_filters.FilterSet):
         label=_("Search words"),
         method="search",
         max_length=100,
-        help_text=_("Words in the name or description of the service or its organization."),
+        help_text=_(
+            "Words in the name or description of the service or its organization, or in who it"
+            " is for or what it is about."
+        ),
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     # A municipality code; the API schema says so (the filter has a method, not a model field).
@@ -84,6 +117,13 @@ class ServiceFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All topics"),
     )
+    language = django_filters.ChoiceFilter(
+        label=_("Service language"),
+        field_name="languages",
+        choices=LanguageCode.choices,
+        empty_label=_("All languages"),
+        help_text=_("Shows the services given in the chosen language."),
+    )
     mode = django_filters.MultipleChoiceFilter(
         label=_("How you meet"),
         field_name="modes",
@@ -103,10 +143,7 @@ class ServiceFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         for word in value.split()[:MAX_SEARCH_WORDS]:
-            match = Q()
-            for field in SEARCH_FIELDS:
-                match |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(match)
+            queryset = queryset.filter(word_matches(word))
         return queryset
 
     def available_in(self, queryset, name, value):

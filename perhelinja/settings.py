@@ -254,6 +254,12 @@ RETENTION_DAYS_AFTER_WITHDRAWAL = envint("RETENTION_DAYS_AFTER_WITHDRAWAL", "30"
 # A draft, returned or declined referral with no state change and no edit for this many days
 # is abandoned: its personal data is erased too.
 REFERRAL_ABANDONED_DAYS = envint("REFERRAL_ABANDONED_DAYS", "90")
+# The controller named in the privacy notice and the accessibility statement (the wellbeing
+# services county or the organizations that run the service): the deployer fills them in.
+CONTROLLER_NAME = os.getenv("CONTROLLER_NAME", "")
+CONTROLLER_EMAIL = os.getenv("CONTROLLER_EMAIL", "")
+# The data protection officer's contact (GDPR art. 37): an email address or a web page.
+DATA_PROTECTION_OFFICER = os.getenv("DATA_PROTECTION_OFFICER", "")
 # Fernet keys for identity codes at rest, comma-separated; the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS and not DEBUG:

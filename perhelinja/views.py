@@ -1,16 +1,20 @@
-"""Project-level views that belong to no app, and the site's error answers."""
+"""Project-level views that belong to no app: the legal pages, and the site's error answers."""
 
+import datetime
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views import defaults
+from django.views.decorators.vary import vary_on_cookie
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,50 @@ def ping(request):
     `make bench` divides every other page by.
     """
     return render(request, "ping.html")
+
+
+# The day the accessibility statement and the privacy notice were last reviewed: change it
+# whenever their text or the service's known shortcomings change.
+LEGAL_PAGES_REVIEWED = datetime.date(2026, 12, 6)
+LEGAL_LANGUAGES = ("fi", "sv", "en")
+
+
+def _legal_page(request, name):
+    """One template per language (`legal/<name>_<language>.html`): long legal texts read
+    better whole than cut into messages. The reader's language, or `?lang=` for another
+    version; open to everyone, reads nothing but settings."""
+    language = request.GET.get("lang")
+    if language not in LEGAL_LANGUAGES:
+        language = translation.get_language()
+    if language not in LEGAL_LANGUAGES:
+        language = settings.LANGUAGE_CODE
+    context = {
+        "controller_name": settings.CONTROLLER_NAME,
+        "controller_email": settings.CONTROLLER_EMAIL,
+        "data_protection_officer": settings.DATA_PROTECTION_OFFICER,
+        "reviewed": LEGAL_PAGES_REVIEWED,
+        "retention_closed_days": settings.RETENTION_DAYS_AFTER_CLOSURE,
+        "retention_withdrawn_days": settings.RETENTION_DAYS_AFTER_WITHDRAWAL,
+        "abandoned_days": settings.REFERRAL_ABANDONED_DAYS,
+        "consent_validity_days": settings.CONSENT_DEFAULT_VALIDITY_DAYS,
+        "other_languages": [code for code in LEGAL_LANGUAGES if code != language],
+    }
+    with translation.override(language):
+        response = render(request, f"legal/{name}_{language}.html", context)
+    response["Content-Language"] = language
+    return response
+
+
+@vary_on_cookie
+def accessibility_statement(request):
+    """Saavutettavuusseloste, required by the Act on the Provision of Digital Services."""
+    return _legal_page(request, "accessibility")
+
+
+@vary_on_cookie
+def privacy_notice(request):
+    """Tietosuojaseloste: the information GDPR articles 13 and 14 require."""
+    return _legal_page(request, "privacy")
 
 
 def not_found(request, exception):

@@ -320,3 +320,116 @@ def test_queries_do_not_grow_with_the_number_of_services(client, django_assert_m
     assert len(response.context["services"]) == 30
     with django_assert_max_num_queries(bound):
         client.get(URL, params, headers=HTMX)
+
+
+# --- issue 17, part 6: service language, labels in free text, contact and how to get it -------
+
+
+def divorce_service():
+    """A service whose only mention of separation is its challenge, named as in the demo data."""
+    separation = ChallengeFactory(
+        slug="divorce-separation",
+        name_fi="Ero ja erotilanteet",
+        name_sv="Skilsmässa och separation",
+        name_en="Divorce and separation",
+    )
+    service = ServiceFactory(name_fi="Perheneuvonta", description_fi="Keskusteluapua.")
+    service.challenges.set([separation])
+    return service
+
+
+@pytest.mark.parametrize(
+    "query", ["erotilanne", "Erotilanteet", "divorce", "DIVORCE", "skilsmässa", "Separation"]
+)
+def test_text_query_matches_challenge_names_in_every_language(client, query):
+    divorce_service()
+    ServiceFactory(name_fi="Velkaneuvonta").challenges.set([ChallengeFactory(name_en="Debt")])
+    assert names(search(client, q=query)) == {"Perheneuvonta"}
+
+
+def test_text_query_matches_target_group_names_in_every_language(client):
+    fathers = TargetGroupFactory(name_fi="Isät", name_sv="Pappor", name_en="Fathers")
+    ServiceFactory(name_fi="Isäryhmä").target_groups.set([fathers])
+    ServiceFactory(name_fi="Muu palvelu").target_groups.set([TargetGroupFactory()])
+
+    for query in ("pappor", "FATHERS", "isät"):
+        assert names(search(client, q=query)) == {"Isäryhmä"}
+
+
+def test_text_query_words_may_match_different_labels_and_rows_are_not_repeated(client):
+    service = divorce_service()
+    service.challenges.add(ChallengeFactory(name_en="Divorce mediation"))
+    service.target_groups.set([TargetGroupFactory(name_en="Parents")])
+
+    response = search(client, q="divorce parents")
+    assert response.context["services"] == [service]
+
+
+def test_inactive_labels_are_not_searched(client):
+    retired = ChallengeFactory(name_en="Divorce and separation", is_active=False)
+    ServiceFactory(name_fi="Perheneuvonta").challenges.set([retired])
+    assert names(search(client, q="divorce")) == set()
+
+
+def test_language_filter_narrows_to_services_given_in_swedish(client):
+    swedish, finnish = Language.objects.get(code="sv"), Language.objects.get(code="fi")
+    ServiceFactory(name_fi="Ruotsiksi").languages.set([swedish])
+    ServiceFactory(name_fi="Kaksikielinen").languages.set([finnish, swedish])
+    ServiceFactory(name_fi="Suomeksi").languages.set([finnish])
+
+    response = search(client, language="sv")
+    assert names(response) == {"Ruotsiksi", "Kaksikielinen"}
+    assert len(response.context["services"]) == 2
+    assert names(search(client, language="fi")) == {"Kaksikielinen", "Suomeksi"}
+    assert len(names(search(client))) == 3
+
+
+def test_language_filter_is_a_labelled_select_with_translated_choices(client):
+    html = search(client).content.decode()
+    assert '<label for="id_language">Service language</label>' in html
+    assert '<option value="sv">Swedish</option>' in html
+    html = client.get(URL, {"language": "sv"}, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<option value="sv" selected>Svenska</option>' in html
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert '<option value="sv">Ruotsi</option>' in html
+
+
+def test_unknown_language_gives_a_form_error(client):
+    ServiceFactory(name_fi="Keskusteluapu")
+    response = search(client, language="klingon")
+    assert set(response.context["form"].errors) == {"language"}
+    assert names(response) == {"Keskusteluapu"}
+
+
+def test_card_shows_the_organizations_contact_details(client):
+    organization = OrganizationFactory(
+        name="Tyyni Vesi ry",
+        phone="040 123 4567",
+        email="apu@tyyni.example.org",
+        website="https://tyyni.example.org/",
+    )
+    ServiceFactory(organization=organization)
+    html = search(client).content.decode()
+    assert "Contact" in html
+    assert '<a href="tel:0401234567">040 123 4567</a>' in html
+    assert '<a href="mailto:apu@tyyni.example.org">apu@tyyni.example.org</a>' in html
+    assert '<a href="https://tyyni.example.org/">tyyni.example.org</a>' in html
+
+
+def test_card_shows_only_the_contact_details_that_exist(client):
+    ServiceFactory(organization=OrganizationFactory(phone="02 555 1234"))
+    html = search(client).content.decode()
+    assert 'href="tel:025551234"' in html
+    assert "mailto:" not in html
+
+
+def test_card_tells_how_to_get_the_service(client):
+    ServiceFactory()
+    html = search(client).content.decode()
+    assert "How to get this service" in html
+    assert (
+        "Ask a professional at your family centre, child health clinic or school to refer you,"
+        " or contact the organization." in html
+    )
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "How to get this service" not in html

@@ -1,36 +1,20 @@
 """Swedish as written in Finland: 7.12.2026 kl. 13.00 (Django's sv, from Sweden, writes ISO
-dates, 2026-12-07, which read as foreign here and wrap in tables)."""
+dates, 2026-12-07, which read as foreign here and wrap in tables). The Finnish formats with
+"kl." where Finnish writes "klo"."""
 
-DATE_FORMAT = "j.n.Y"
-SHORT_DATE_FORMAT = "j.n.Y"
-TIME_FORMAT = "G.i"
+from perhelinja.formats.fi import formats as fi
+
+DATE_FORMAT = fi.DATE_FORMAT
+SHORT_DATE_FORMAT = fi.SHORT_DATE_FORMAT
+TIME_FORMAT = fi.TIME_FORMAT
 DATETIME_FORMAT = r"j.n.Y \k\l. G.i"
-SHORT_DATETIME_FORMAT = r"j.n.Y \k\l. G.i"
-YEAR_MONTH_FORMAT = "F Y"
-MONTH_DAY_FORMAT = "j.n."
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+YEAR_MONTH_FORMAT = fi.YEAR_MONTH_FORMAT
+MONTH_DAY_FORMAT = fi.MONTH_DAY_FORMAT
 
-DATE_INPUT_FORMATS = [
-    "%Y-%m-%d",  # '2026-12-07', as a date input sends it
-    "%d.%m.%Y",  # '7.12.2026'
-    "%d.%m.%y",  # '7.12.26'
-]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",  # '2026-12-07 13:00:59'
-    "%Y-%m-%d %H:%M:%S.%f",  # '2026-12-07 13:00:59.000200'
-    "%Y-%m-%d %H:%M",  # '2026-12-07 13:00'
-    "%Y-%m-%dT%H:%M",  # '2026-12-07T13:00', as a datetime-local input sends it
-    "%d.%m.%Y kl. %H.%M",  # '7.12.2026 kl. 13.00'
-    "%d.%m.%Y %H.%M.%S",  # '7.12.2026 13.00.59'
-    "%d.%m.%Y %H.%M",  # '7.12.2026 13.00'
-    "%d.%m.%Y %H:%M",  # '7.12.2026 13:00'
-    "%d.%m.%y %H.%M",  # '7.12.26 13.00'
-]
-TIME_INPUT_FORMATS = [
-    "%H:%M:%S",  # '13:00:59', as a time input sends it
-    "%H:%M",  # '13:00'
-    "%H.%M.%S",  # '13.00.59'
-    "%H.%M",  # '13.00'
-]
+DATE_INPUT_FORMATS = fi.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = [f.replace(" klo ", " kl. ") for f in fi.DATETIME_INPUT_FORMATS]
+TIME_INPUT_FORMATS = fi.TIME_INPUT_FORMATS
 
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"  # a non-breaking space
+DECIMAL_SEPARATOR = fi.DECIMAL_SEPARATOR
+THOUSAND_SEPARATOR = fi.THOUSAND_SEPARATOR

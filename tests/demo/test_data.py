@@ -97,6 +97,15 @@ def test_the_seed_finds_everything_it_names():
     assert {s["organization"] for s in demo_data.SERVICES} == ORGANIZATIONS
 
 
+def test_each_demo_worker_is_a_person_with_a_name_of_their_own():
+    """The header shows the worker's name in every language: a role word in Finnish would
+    be the only Finnish on a Swedish page."""
+    names = [(o["worker"]["first_name"], o["worker"]["last_name"]) for o in demo_data.ORGANIZATIONS]
+    assert len(set(names)) == len(names) == 13
+    assert all(first and last for first, last in names)
+    assert not {word for name in names for word in name} & {"Työntekijä", "Worker", "Arbetare"}
+
+
 def test_services_refer_to_what_exists():
     for service in demo_data.SERVICES:
         name = service["name_fi"]

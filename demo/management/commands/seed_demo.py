@@ -238,7 +238,8 @@ class Command(BaseCommand):
                 )
         for row in demo_data.ORGANIZATIONS:
             Organization.objects.update_or_create(
-                slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"}
+                slug=row["slug"],
+                defaults={k: v for k, v in row.items() if k not in ("slug", "worker")},
             )
         orgs = {o.slug: o for o in Organization.objects.all()}
         municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -308,16 +309,16 @@ class Command(BaseCommand):
                     language=language,
                 )
             )
-        for org in Organization.objects.filter(
-            slug__in=[o["slug"] for o in demo_data.ORGANIZATIONS]
-        ):
+        # A worker is a person with a name: the header shows it in every language alike.
+        names = {o["slug"]: o["worker"] for o in demo_data.ORGANIZATIONS}
+        for org in Organization.objects.filter(slug__in=names):
             users.append(
                 self._user(
                     f"worker.{org.slug}",
                     password,
                     Role.WORKER,
-                    first_name="Työntekijä",
-                    last_name=org.name[:100],
+                    first_name=names[org.slug]["first_name"],
+                    last_name=names[org.slug]["last_name"],
                     email=f"worker@{org.slug}.invalid",
                     organization=org,
                     language="sv" if org.slug in SWEDISH_FIRST else "fi",

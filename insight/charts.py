@@ -2,20 +2,25 @@
 
 Each chart is an inline `<svg role="img">` with a `<title>` and `<desc>`; the page puts the
 same numbers in a data table beside it, so the chart is never the only way to read them.
-Values arrive already suppressed where needed: a `None` value is drawn as a gap.
+Values arrive already suppressed where needed: a `None` value is drawn as a gap. Numbers are
+written as the active language writes them (0,5 in Finnish and Swedish).
 """
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 28, 16, 40
+MAX_NAMES = 8
 # Colours with at least 3:1 contrast against white (WCAG 2.1 non-text contrast).
 PALETTE = ["#005a8c", "#b35c00", "#2e7d32", "#6a1b9a", "#c62828"]
 
@@ -24,6 +29,13 @@ PALETTE = ["#005a8c", "#b35c00", "#2e7d32", "#6a1b9a", "#c62828"]
 class Series:
     name: str
     values: Sequence[float | None]
+
+
+def number(value: float) -> str:
+    """A tick or a value in the active language: 12, 0,2 (Finnish), 0.2 (English)."""
+    if float(value).is_integer():
+        return number_format(int(value), force_grouping=True)
+    return number_format(Decimal(str(round(value, 2))), force_grouping=True)
 
 
 def _scale(maximum: float) -> float:
@@ -48,14 +60,21 @@ def _axes(labels: Sequence[str], top: float, x_of) -> SafeString:
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d0d0"/>'
         '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#333">{}</text>',
         (
-            (LEFT, WIDTH - RIGHT, _y(t, top), _y(t, top), LEFT - 6, _y(t, top) + 4, f"{t:g}")
+            (LEFT, WIDTH - RIGHT, _y(t, top), _y(t, top), LEFT - 6, _y(t, top) + 4, number(t))
             for t in ticks
         ),
     )
+    # At most about eight names under the axis (every other month of a year and more), so
+    # that they do not run into each other; the description names every one.
+    every = math.ceil(len(labels) / MAX_NAMES) if labels else 1
     names = format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#333">{}</text>',
-        ((x_of(i), HEIGHT - BOTTOM + 16, label) for i, label in enumerate(labels)),
+        (
+            (x_of(i), HEIGHT - BOTTOM + 16, label)
+            for i, label in enumerate(labels)
+            if i % every == 0
+        ),
     )
     return grid + names
 
@@ -109,7 +128,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> S
     desc = "; ".join(
         f"{s.name}: "
         + ", ".join(
-            f"{lab} {'–' if v is None else f'{v:g}'}"
+            f"{lab} {'–' if v is None else number(v)}"
             for lab, v in zip(labels, s.values, strict=True)
         )
         for s in series
@@ -142,7 +161,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None])
         ),
     )
     desc = ", ".join(
-        f"{lab} {'–' if v is None else f'{v:g}'}" for lab, v in zip(labels, values, strict=True)
+        f"{lab} {'–' if v is None else number(v)}" for lab, v in zip(labels, values, strict=True)
     )
     return _svg(title, desc, _axes(labels, top, x_of) + bars)
 

@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import ModeCode
 from perhelinja.widgets import MUNICIPALITIES, ORGANIZATIONS, SERVICES, LookupChoiceField
 
+from .period import TWELVE_MONTHS
+
 
 class InsightForm(forms.Form):
     """The dashboard's period and filters; every choice works as a plain GET."""
 
     PERIODS = [
+        (TWELVE_MONTHS, _("Last 12 months")),
         ("month", _("This month")),
         ("last_month", _("Last month")),
         ("quarter", _("This quarter")),

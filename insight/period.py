@@ -44,6 +44,12 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
+    @classmethod
+    def twelve_months(cls, today: datetime.date) -> Period:
+        """The twelve full months before `today`'s month and that month up to `today`: a year
+        of whole months to compare, and the month going on."""
+        return cls(datetime.date(today.year - 1, today.month, 1), today)
+
     @property
     def start_at(self) -> datetime.datetime:
         """The first instant of the first day, Helsinki time."""
@@ -103,12 +109,21 @@ class Scope:
         )
 
 
+TWELVE_MONTHS = "12_months"
+
+
 def period_from(data: dict) -> Period:
-    """The period a dashboard form (or API query) chose; this month by default."""
+    """The period a dashboard form (or API query) chose; the last twelve months by default.
+
+    Not this month: a month of the pilot areas is mostly counts of 1-4, all hidden; twelve
+    months are large enough to publish, and the dashboard's key figures cover the same period,
+    so its default details share their stored figures."""
     today = timezone.localdate()
-    kind = data.get("period") or "month"
+    kind = data.get("period") or TWELVE_MONTHS
     if kind == "custom":
         return Period(data["start"], data["end"])
+    if kind == TWELVE_MONTHS:
+        return Period.twelve_months(today)
     if kind == "last_month":
         year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
         return Period.month(year, month)

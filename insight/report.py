@@ -7,6 +7,10 @@ lays them out as tables and protects every published count in one step
 total or a figure with another, is one linked system, so no hidden cell can be recomputed by
 subtraction from anything shown anywhere in the report. Rates, means and waits are shown only
 when the counts they come from are shown. Renderers only format what the report holds.
+
+The report's key figures (the dashboard's tiles, the PDF's first page) are cells of the same
+protected system: a count on a tile is the cell a table shows, and a rate or a wait is shown
+only when the counts it comes from are, written as the active language writes numbers.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from appointments.models import NextStep, ServiceGiven
@@ -26,10 +31,36 @@ from referrals.models import DeclineReason, FamilyLanguage, State, TimelinessFla
 from . import charts, evaluation, snapshot
 from .figures import Throughput, Wait, rate
 from .period import Period, Scope
+from .suppression import NO_RATE
 from .tables import Counted, Derived, Layout, Table, decimal_text, percent
 
 TOTAL = ("in",)  # referrals submitted in the period: the total most tables share
 COMPLETED = ("state", State.COMPLETED)
+BACKLOG = ("backlog",)
+# What the rates and the wait to the first appointment need shown (tables and tiles alike).
+ACCEPTED_OF_ASSIGNED = (("accepted",), ("assigned",))
+DECLINED_OF_ASSIGNED = (("declined",), ("assigned",))
+NO_SHOWS_OF_SESSIONS = (("sessions", "no_show"), ("sessions", "all"))
+FIRST_APPOINTMENT_WAITS = (("wait", "first_appointment"),)
+# The tables shown open, with their charts; the rest fold under the headings of `sections`.
+MAIN_TABLES = ("months", "funnel", "areas")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A tile: its label, its value as published (a number written for the active language, or
+    a suppression marker) and a note."""
+
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # "" for the main tables, shown open
+    tables: list[Table]
 
 
 @dataclass
@@ -38,9 +69,34 @@ class Report:
     scope: Scope
     computed_at: datetime.datetime
     tables: list[Table]
+    key_figures: list[KeyFigure] = field(default_factory=list)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
+
+    def sections(self) -> list[Section]:
+        """The tables in their order, in runs under a heading: the main tables first, then the
+        secondary ones a page folds away; every table not named is feedback and outreach."""
+        groups = {
+            "decisions": (
+                _("Decisions and waiting times"),
+                ("states", "decisions", "decline_reasons", "waits"),
+            ),
+            "sessions": (_("Sessions and outcomes"), ("sessions", "outcomes", "services")),
+            "referred": (_("Who was referred"), ("languages", "modes")),
+            "now": (_("Open now and capacity"), ("backlog", "timeliness", "capacity")),
+        }
+        group_of = {key: name for name, (_title, keys) in groups.items() for key in keys}
+        group_of.update(dict.fromkeys(MAIN_TABLES, "main"))
+        titles = {name: title for name, (title, _keys) in groups.items()}
+        titles.update(main="", evaluation=_("Feedback and outreach"))
+        sections: list[Section] = []
+        for table in self.tables:
+            name = group_of.get(table.key, "evaluation")
+            if not sections or sections[-1].key != name:
+                sections.append(Section(name, titles[name], []))
+            sections[-1].tables.append(table)
+        return sections
 
     def csv_rows(self) -> list[list[str]]:
         """(table, figure, value) rows: the figure is the row's label, and the column's when
@@ -163,11 +219,11 @@ def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: 
             (_("Assigned to an organization"), [assigned]),
             (
                 _("Acceptance rate"),
-                [Derived(percent(rate(t.accepted, t.assigned)), (("accepted",), ("assigned",)))],
+                [Derived(percent(rate(t.accepted, t.assigned)), ACCEPTED_OF_ASSIGNED)],
             ),
             (
                 _("Decline rate"),
-                [Derived(percent(rate(t.declined, t.assigned)), (("declined",), ("assigned",)))],
+                [Derived(percent(rate(t.declined, t.assigned)), DECLINED_OF_ASSIGNED)],
             ),
         ],
     )
@@ -194,7 +250,7 @@ def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: 
     layout.count(("sessions", "no_show"), t.no_shows)
     layout.count(("sessions", "all"), t.sessions_held + t.no_shows)
     layout.sum(("sessions", "all"), [("sessions", "attended"), ("sessions", "no_show")])
-    no_show_rate = Derived(percent(t.no_show_rate), (("sessions", "no_show"), ("sessions", "all")))
+    no_show_rate = Derived(percent(t.no_show_rate), NO_SHOWS_OF_SESSIONS)
     layout.add(
         Table("sessions", _("Sessions"), "", one),
         [(_("Sessions held"), [held]), (_("No-show rate"), [no_show_rate])],
@@ -220,7 +276,7 @@ def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: 
     backlog_labels = {k: v for k, v in State.choices if k in t.backlog_now}
     layout.add(
         Table("backlog", _("Backlog now"), "", one),
-        layout.one_way("backlog", t.backlog_now, backlog_labels, ("backlog",)),
+        layout.one_way("backlog", t.backlog_now, backlog_labels, BACKLOG),
     )
     layout.add(
         Table("timeliness", _("Timeliness breaches now"), "", one),
@@ -248,36 +304,122 @@ def _referral_tables(layout: Layout, t: Throughput, timeliness: dict, capacity: 
     )
 
 
+# --- the key figures -------------------------------------------------------------------------
+
+
+def _local_percent(value: Decimal | None) -> str:
+    if value is None:
+        return NO_RATE
+    # Rounded as the tables round (`tables.percent`), then written for the language.
+    return f"{number_format(Decimal(f'{value * 100:.1f}'), decimal_pos=1)}\N{NO-BREAK SPACE}%"
+
+
+def _local_days(value: float | None) -> str:
+    """Days to a tenth, the tenth left off a whole number: 80 or 80,5 in Finnish."""
+    if value is None:
+        return NO_RATE
+    days = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if days == days.to_integral_value():
+        days = days.quantize(Decimal(1))
+    return number_format(days, force_grouping=True)
+
+
+def _local(shown: int | str) -> str:
+    """A published count with the active language's grouping, or its marker as it is."""
+    return number_format(shown, force_grouping=True) if isinstance(shown, int) else str(shown)
+
+
+def _key_figures(layout: Layout, t: Throughput) -> list[KeyFigure]:
+    """The tiles, after `publish`: each is read from the protected cells through
+    `Layout.published`, under the keys and with the needs the tables' cells have."""
+    wait, waits = t.wait_to_first_appointment, FIRST_APPOINTMENT_WAITS
+    shown = layout.published
+    p90 = shown(Derived(_local_days(wait.p90), waits))
+    declined = shown(Derived(_local_percent(t.decline_rate), DECLINED_OF_ASSIGNED))
+    return [
+        KeyFigure(_("Referrals submitted"), _local(shown(Counted(TOTAL)))),
+        KeyFigure(
+            _("Median wait to the first appointment (days)"),
+            shown(Derived(_local_days(wait.median), waits)),
+            _("From submission; 90th percentile: %(days)s") % {"days": p90},
+        ),
+        KeyFigure(
+            _("Accepted, of those assigned"),
+            shown(Derived(_local_percent(t.acceptance_rate), ACCEPTED_OF_ASSIGNED)),
+            _("Declined: %(share)s") % {"share": declined},
+        ),
+        KeyFigure(
+            _("No-show rate"), shown(Derived(_local_percent(t.no_show_rate), NO_SHOWS_OF_SESSIONS))
+        ),
+        KeyFigure(
+            _("Completed"),
+            _local(shown(Counted(COMPLETED))),
+            _("Of the referrals submitted"),
+        ),
+        KeyFigure(
+            _("Open now"),
+            _local(shown(Counted(BACKLOG))),
+            _("Waiting for routing or for an organization's answer"),
+        ),
+    ]
+
+
+# --- the charts -------------------------------------------------------------------------------
+
+
 def _number(shown: str) -> float | None:
     return float(shown) if shown.isdigit() else None
+
+
+def _chart(table: Table, values: list[float | None], draw) -> None:
+    """The table's chart, or one line where it would draw nothing: no data, or only counts
+    too small to show."""
+    if any(values):
+        table.chart = draw()
+    elif None in values:
+        table.chart_note = _("Too few to draw a chart.")
+    else:
+        table.chart_note = _("No data for this period.")
 
 
 def _draw(report: Report) -> None:
     """The charts draw exactly the protected numbers of the tables they stand beside (none
     beside a table left out)."""
-    months = report.table("months").rows[:-1]
-    if months:
-        report.table("months").chart = charts.line_chart(
-            _("Referrals by month"),
-            [label for label, _values in months],
-            [
-                charts.Series(_("Referrals in"), [_number(v[0]) for _label, v in months]),
-                charts.Series(_("Completed"), [_number(v[1]) for _label, v in months]),
-            ],
+    table = report.table("months")
+    if months := table.rows[:-1]:
+        arrived = [_number(v[0]) for _label, v in months]
+        completed = [_number(v[1]) for _label, v in months]
+        _chart(
+            table,
+            arrived + completed,
+            lambda: charts.line_chart(
+                _("Referrals by month"),
+                [label for label, _values in months],
+                [
+                    charts.Series(_("Referrals in"), arrived),
+                    charts.Series(_("Completed"), completed),
+                ],
+            ),
         )
-    funnel = report.table("funnel").rows
-    if funnel:
-        report.table("funnel").chart = charts.bar_chart(
-            _("From submitted to completed"),
-            [label for label, _v in funnel],
-            [_number(v[0]) for _label, v in funnel],
+    table = report.table("funnel")
+    if funnel := table.rows:
+        steps = [_number(v[0]) for _label, v in funnel]
+        _chart(
+            table,
+            steps,
+            lambda: charts.bar_chart(
+                _("From submitted to completed"), [label for label, _v in funnel], steps
+            ),
         )
-    areas = report.table("areas").rows[:-1]
-    if areas:
-        report.table("areas").chart = charts.bar_chart(
-            _("Referrals in by area"),
-            [name for name, _v in areas],
-            [_number(v[0]) for _name, v in areas],
+    table = report.table("areas")
+    if areas := table.rows[:-1]:
+        arrived_in = [_number(v[0]) for _name, v in areas]
+        _chart(
+            table,
+            arrived_in,
+            lambda: charts.bar_chart(
+                _("Referrals in by area"), [name for name, _v in areas], arrived_in
+            ),
         )
 
 
@@ -288,6 +430,7 @@ def assemble(figures: snapshot.Figures, evaluation_figures: evaluation.Figures) 
     _referral_tables(layout, t, figures.timeliness, figures.capacity)
     evaluation.tables(layout, evaluation_figures)
     report = Report(t.period, t.scope, figures.computed_at, layout.publish())
+    report.key_figures = _key_figures(layout, t)
     _draw(report)
     return report
 

@@ -28,9 +28,9 @@ from directory.models import Municipality
 
 from .figures import AreaFigures, Throughput, Wait, capacity_counts, throughput, timeliness_counts
 from .models import InsightSnapshot
-from .period import Period, Scope, period_from
+from .period import TWELVE_MONTHS, Period, Scope, period_from
 
-STANDARD_PERIODS = ("month", "last_month", "quarter", "year", "last_year")
+STANDARD_PERIODS = (TWELVE_MONTHS, "month", "last_month", "quarter", "year", "last_year")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Table:
     note: str = ""
     intro: str = ""  # said once before the table, for the first table of a part
     chart: SafeString | None = None
+    chart_note: str = ""  # said instead of a chart with nothing to draw
 
 
 class Layout:
@@ -66,6 +67,8 @@ class Layout:
         self.values: dict[Key, int] = {}
         self.sums: list[Sum] = []
         self.tables: list[tuple[Table, list[tuple[str, list]]]] = []
+        self.shown: dict[Key, int | str] = {}
+        self.exposed: set[Key] = set()
 
     def count(self, key: Key, value: int) -> Counted:
         known = self.values.setdefault(key, value)
@@ -124,7 +127,17 @@ class Layout:
                 table.note = _("Too few to show without pointing at families.")
                 continue
             table.rows = [(label, [_shown(cell, shown) for cell in cells]) for label, cells in rows]
+        self.shown, self.exposed = shown, exposed
         return [table for table, _rows in self.tables]
+
+    def published(self, cell: Counted | Derived | Plain) -> int | str:
+        """A cell as `publish` shows it wherever it stands (a count as its number or a marker,
+        a derived figure as its text or the marker of a count it needs); left out when a table
+        holding its counts was left out. Only after `publish`."""
+        keys = (cell.key,) if isinstance(cell, Counted) else getattr(cell, "needs", ())
+        if set(keys) & self.exposed:
+            return OMITTED
+        return self.shown[cell.key] if isinstance(cell, Counted) else _shown(cell, self.shown)
 
 
 def _marker(value: int) -> str:

@@ -16,7 +16,7 @@ from perhelinja.pdf import pdf_response
 from . import report as reports
 from .forms import CommentsFilterForm, InsightForm
 from .models import InsightReport
-from .period import Period, Scope, period_from, scope_from
+from .period import TWELVE_MONTHS, Period, Scope, period_from, scope_from
 from .tasks import build_insight_report
 
 COMMENTS_PER_PAGE = 20
@@ -44,13 +44,24 @@ def csv_response(report: reports.Report) -> HttpResponse:
 
 @login_required
 def dashboard(request):
-    """Pilot-area throughput as aggregates; small counts are hidden in every rendering."""
+    """Pilot-area throughput as aggregates; small counts are hidden in every rendering.
+
+    The page opens with the key figures of the last twelve months in the chosen scope, whatever
+    the period of the details: the report of that period (the default one, so by default the
+    same report), stored and protected like any other."""
     _coordinator(request)
     form, period, scope = _choice(InsightForm, request.GET)
     report = reports.build(period, scope)
     if request.GET.get("format") == "csv":
         return csv_response(report)
-    context = {"form": form, "report": report, "csv_query": request.GET.urlencode()}
+    twelve_months = period_from({"period": TWELVE_MONTHS})
+    overview = report if period == twelve_months else reports.build(twelve_months, scope)
+    context = {
+        "form": form,
+        "report": report,
+        "overview": overview,
+        "csv_query": request.GET.urlencode(),
+    }
     return render(request, "insight/dashboard.html", context)
 
 

@@ -151,7 +151,16 @@ def test_the_throughput_dashboard(page, live_server, login, axe_check):
         referral_in_state(State.SUBMITTED, cast)
     login(cast.coordinator.username)
     page.goto(live_server.url + "/insight/?area=all")
+    # The page opens with the key figures of the last 12 months, the main charts below.
+    first = page.locator(".key-figure").first
+    expect(first).to_be_visible()
+    expect(first.locator(".key-figure__value")).to_have_text("6")
     expect(page.locator("svg[role=img]").first).to_be_visible()
+    # The secondary tables are folded under their headings until asked for.
+    waits = page.locator("#table-waits")
+    expect(waits).to_be_hidden()
+    page.locator("summary", has=page.locator("#section-decisions")).click()
+    expect(waits).to_be_visible()
     axe_check(page)
     page.locator("form[action$='/insight/reports/'] button").click()
     expect(page.locator("#report-status a")).to_be_visible()  # eager Celery: ready at once

@@ -1,5 +1,8 @@
 import xml.etree.ElementTree as ET
 
+import pytest
+from django.utils import translation
+
 from insight.charts import Series, bar_chart, line_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -42,3 +45,26 @@ def test_text_is_escaped():
     svg = bar_chart("<script>", ["<b>"], [1])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     parse(svg)
+
+
+@pytest.mark.parametrize(("language", "comma"), [("fi", True), ("sv", True), ("en", False)])
+def test_chart_numbers_are_written_with_the_language_s_decimal_mark(language, comma):
+    with translation.override(language):
+        line = parse(line_chart("x", ["a", "b"], [Series("s", [0.5, 2.5])]))
+        empty = parse(bar_chart("y", ["a", "b"], [0, 0]))
+    desc = line.find("svg:desc", NS).text
+    ticks = [t.text for t in empty.findall("svg:text", NS)]
+    if comma:
+        assert desc == "s: a 0,5, b 2,5"
+        assert "0,2" in ticks and "0.2" not in ticks  # an axis of 0-1 ticks by 0,2
+    else:
+        assert desc == "s: a 0.5, b 2.5"
+        assert "0.2" in ticks
+
+
+def test_a_long_time_axis_names_every_other_month_and_describes_them_all():
+    months = ["12/2025", *(f"{m}/2026" for m in range(1, 13))]
+    root = parse(line_chart("x", months, [Series("s", list(range(13)))]))
+    names = [t.text for t in root.findall("svg:text", NS) if "/" in (t.text or "")]
+    assert names == months[::2]
+    assert all(month in root.find("svg:desc", NS).text for month in months)

@@ -72,8 +72,9 @@ def test_fresh_figures_are_read_and_stale_ones_recomputed(settings):
 def test_the_beat_task_refreshes_the_usual_choices():
     some_referrals()
     stored = refresh_dashboard_statistics()
-    # five standard periods, for the four pilot areas together and one by one
-    assert stored == 25 == InsightSnapshot.objects.count()
+    # six standard periods (the last 12 months, the dashboard's default and its key figures,
+    # first), for the four pilot areas together and one by one
+    assert stored == 30 == InsightSnapshot.objects.count()
     period, scope = statistics.standard_choices()[0]
     before = InsightSnapshot.objects.get(key=statistics.key_of(period, scope)).computed_at
     assert statistics.figures(period, scope).computed_at == before

@@ -56,12 +56,35 @@ class SoonestSlots(ModelChoiceIterator):
         return self.queryset[:SHOWN_SLOTS].count() + (self.field.empty_label is not None)
 
 
+MATCHES_WISHES = _("matches the family's wishes")
+RANK_COLUMNS = ("matches_mode", "matches_time")
+
+
+class RankedSlots(SoonestSlots):
+    """The choices of an offer: the SHOWN_SLOTS first of `services.ranked_free_slots`, each
+    saying when it matches the family's wishes (its preferred way to meet or time)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        ranked = "matches_mode" in self.queryset.query.annotations
+        columns = (*SLOT_LABEL_COLUMNS, *(RANK_COLUMNS if ranked else ()))
+        for pk, *shown in self.queryset.values_list(*columns)[:SHOWN_SLOTS]:
+            matches = ranked and any(shown[-len(RANK_COLUMNS) :])
+            text = slot_label(*shown[: len(SLOT_LABEL_COLUMNS) - 1])
+            yield (pk, f"{text} · {MATCHES_WISHES}" if matches else text)
+
+
 class SlotChoiceField(forms.ModelChoiceField):
     iterator = SoonestSlots
 
 
 class SlotsChoiceField(forms.ModelMultipleChoiceField):
     iterator = SoonestSlots
+
+
+class RankedSlotsChoiceField(forms.ModelMultipleChoiceField):
+    iterator = RankedSlots
 
 
 class ShiftForm(forms.Form):
@@ -117,7 +140,9 @@ class BookForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    slots = SlotsChoiceField(
+    """`slots`: `services.ranked_free_slots` (the family's wishes first)."""
+
+    slots = RankedSlotsChoiceField(
         label=_("Times to offer the family (two or three)"),
         queryset=None,
         widget=OneTemplateCheckboxSelectMultiple,
@@ -174,6 +199,16 @@ class OutcomeForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoneSuitForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the worker"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text=_("For example, which days or times would suit you. No need to write names."),
     )
 
 

@@ -154,6 +154,10 @@ class Slot(models.Model):
         local = timezone.localtime(self.starts_at)
         return f"{local:%Y-%m-%d %H:%M}"
 
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
 
 class AppointmentState(models.TextChoices):
     BOOKED = "booked", _("Booked")
@@ -377,6 +381,49 @@ class SlotOffer(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class OfferEventKind(models.TextChoices):
+    SENT_SMS = "sent_sms", _("Sent by text message")
+    SENT_EMAIL = "sent_email", _("Sent by email")
+    NONE_SUIT = "none_suit", _("None of the times suit the family")
+
+
+class SlotOfferEvent(models.Model):
+    """What happened to an offer besides the choice: the worker sent the link, or the family
+    said that none of the times suit them (with its own short message, if any)."""
+
+    offer = models.ForeignKey(
+        SlotOffer, on_delete=models.CASCADE, related_name="events", verbose_name=_("slot offer")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OfferEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the family acted through its link."),
+    )
+    message = models.TextField(_("the family's message"), blank=True, max_length=500)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("slot offer event")
+        verbose_name_plural = _("slot offer events")
+        constraints = [
+            # The family tells that no time suits once per offer, however often it presses.
+            models.UniqueConstraint(
+                fields=["offer"],
+                condition=models.Q(kind="none_suit"),
+                name="one_none_suit_per_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.kind}"
 
 
 class ServiceGiven(models.TextChoices):

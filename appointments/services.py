@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -39,12 +39,15 @@ from .models import (
     AppointmentEvent,
     AppointmentState,
     NextStep,
+    OfferEventKind,
     OutcomeReport,
     ServiceGiven,
     Shift,
     Slot,
     SlotOffer,
+    SlotOfferEvent,
 )
+from .preferences import parse_time_wish
 
 SLOT_HORIZON_DAYS = 180
 BOOKABLE_REFERRAL_STATES = (
@@ -53,6 +56,14 @@ BOOKABLE_REFERRAL_STATES = (
     ReferralState.IN_SERVICE,
 )
 OFFER_SALT = "appointments.slot-offer"
+OFFER_TASK = "appointments.tasks.send_offer_message"
+NONE_SUIT_TASK = "appointments.tasks.tell_worker_none_suit"
+# How an offer's link is sent: the consent's scope, the contact it needs, the event it leaves.
+OFFER_CHANNELS = {
+    "sms": (Scope.CONTACT_SMS, "contact_phone", OfferEventKind.SENT_SMS),
+    "email": (Scope.CONTACT_EMAIL, "contact_email", OfferEventKind.SENT_EMAIL),
+}
+NONE_SUIT_MESSAGE_MAX = 500
 
 
 class SlotUnavailable(TransitionRefused):
@@ -112,6 +123,23 @@ def free_slots(organization: Organization, *, after: datetime.datetime | None = 
     )
 
 
+def ranked_free_slots(referral: Referral) -> QuerySet:
+    """The free slots of the referral's organization, those the family would like first: the
+    ways to meet it prefers, then the times its wishes name (`preferences`), then the soonest.
+    Each slot says `matches_mode` and `matches_time` (1 or 0); one query for the modes."""
+    modes = list(referral.preferred_modes.values_list("pk", flat=True))
+    wish = parse_time_wish(referral.preferred_times)
+    never = Value(0, output_field=IntegerField())
+    return (
+        free_slots(referral.organization)
+        .annotate(
+            matches_mode=Case(When(shift__mode__in=modes, then=1), default=0) if modes else never,
+            matches_time=Case(When(wish.q(), then=1), default=0) if wish else never,
+        )
+        .order_by("-matches_mode", "-matches_time", "starts_at")
+    )
+
+
 # --- shifts ----------------------------------------------------------------------------------
 
 
@@ -156,21 +184,53 @@ def shift_create(
     if mode == ModeCode.RECEPTION and site is None:
         raise ValidationError({"site": _("A reception visit needs a reception site.")})
     shift.full_clean()
-    horizon = timezone.localdate() + datetime.timedelta(days=SLOT_HORIZON_DAYS)
     with transaction.atomic():
         shift.save()
-        Slot.objects.bulk_create(
-            Slot(
-                shift=shift,
-                worker=worker,
-                organization_id=shift.organization_id,
-                starts_at=start,
-                ends_at=end,
-            )
-            for day in shift.days(until=horizon)
-            for start, end in shift.slot_times(day)
-        )
+        shift_extend_slots(shift=shift)
     return shift
+
+
+def slot_horizon() -> datetime.date:
+    """The last day slots are made for: a repeating shift gets the rest as time passes."""
+    return timezone.localdate() + datetime.timedelta(days=SLOT_HORIZON_DAYS)
+
+
+def shift_extend_slots(*, shift: Shift, until: datetime.date | None = None) -> int:
+    """Make the shift's missing slots from today up to `until` (the horizon by default), never
+    on public holidays (`Shift.days`); returns how many were made. Idempotent: a slot that
+    exists (a cancelled one too) stays as it is."""
+    if shift.cancelled_at:
+        return 0
+    until = until or slot_horizon()
+    existing = set(shift.slots.values_list("starts_at", flat=True))
+    slots = [
+        Slot(
+            shift=shift,
+            worker_id=shift.worker_id,
+            organization_id=shift.organization_id,
+            starts_at=start,
+            ends_at=end,
+        )
+        for day in shift.days(until=until)
+        for start, end in shift.slot_times(day)
+        if start not in existing
+    ]
+    # A concurrent run may make the same slots: the unique (shift, start) keeps one of each.
+    Slot.objects.bulk_create(slots, ignore_conflicts=True)
+    return len(slots)
+
+
+def shifts_extend_slots(*, until: datetime.date | None = None) -> int:
+    """Every running repeating shift gets its slots up to the horizon (the daily beat task)."""
+    today = timezone.localdate()
+    shifts = Shift.objects.filter(cancelled_at__isnull=True, repeat_until__gte=today).exclude(
+        rrule=""
+    )
+    made = 0
+    for shift in shifts.iterator():
+        with transaction.atomic():
+            made += shift_extend_slots(shift=shift, until=until)
+    return made
 
 
 def shift_cancel(*, shift: Shift, actor, reason: str) -> Shift:
@@ -389,6 +449,78 @@ def offer_cancel(*, offer: SlotOffer) -> Appointment:
     if offer.appointment is None:
         raise TransitionRefused([_("No time has been chosen through this link.")])
     return _act(offer.appointment, "family_cancel", actor=None, permission_checked=True)
+
+
+def get_offer_for_user(user, pk: int) -> SlotOffer:
+    """An offer of a referral the worker's organization holds; 404 for anyone else."""
+    offer = get_object_or_404(SlotOffer.objects.select_related("appointment"), pk=pk)
+    offer.referral = get_handled_referral_for_user(
+        user, offer.referral_id, related=("organization", "consent")
+    )
+    return offer
+
+
+def offer_channels(referral: Referral) -> list[str]:
+    """The ways the offer's link may be sent to the family: those its valid consent covers
+    and whose contact is known."""
+    consent = referral.consent
+    return [
+        channel
+        for channel, (scope, contact, _kind) in OFFER_CHANNELS.items()
+        if getattr(referral, contact) and consent is not None and consent.is_valid_for(scope)
+    ]
+
+
+def offer_send(*, offer: SlotOffer, channel: str, actor) -> SlotOfferEvent:
+    """Send the offer's link to the family by text message or email, through the outbox, when
+    the family's consent covers that way; the send is recorded on the offer."""
+    if not actor.has_perm("referrals.handle_referral", offer.referral) or not _is_worker_of(
+        actor, offer.referral.organization_id
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if channel not in OFFER_CHANNELS:
+        raise ValidationError(_("Choose how to send the link."))
+    if channel not in offer_channels(offer.referral):
+        if channel == "sms":
+            raise ValidationError(
+                _("The family's consent does not cover text messages, or no phone is known.")
+            )
+        raise ValidationError(
+            _("The family's consent does not cover email, or no email address is known.")
+        )
+    if offer.appointment_id is not None:
+        raise ValidationError(_("The family has already chosen a time through this link."))
+    if offer.is_expired:
+        raise ValidationError(_("This link has expired. Make a new one."))
+    with transaction.atomic():
+        event = SlotOfferEvent.objects.create(
+            offer=offer, kind=OFFER_CHANNELS[channel][2], actor=actor
+        )
+        enqueue(OFFER_TASK, offer.pk, channel)
+    return event
+
+
+def offer_none_suit(*, offer: SlotOffer, message: str = "") -> SlotOfferEvent:
+    """The family says none of the offered times suits it: the worker who offered them is
+    told (through the outbox) to find others. Once per offer."""
+    message = (message or "").strip()
+    if len(message) > NONE_SUIT_MESSAGE_MAX:
+        raise ValidationError(
+            _("Keep the message under %(max)s characters.") % {"max": NONE_SUIT_MESSAGE_MAX}
+        )
+    with transaction.atomic():
+        locked = SlotOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.appointment_id is not None:
+            raise TransitionRefused([_("A time has already been chosen through this link.")])
+        if locked.is_expired:
+            raise TransitionRefused([_("This link has expired. Contact the organization.")])
+        if locked.events.filter(kind=OfferEventKind.NONE_SUIT).exists():
+            raise TransitionRefused([_("You have already told us. The worker will contact you.")])
+        event = SlotOfferEvent.objects.create(
+            offer=locked, kind=OfferEventKind.NONE_SUIT, message=message
+        )
+        enqueue(NONE_SUIT_TASK, locked.pk)
+    return event
 
 
 # --- outcome ---------------------------------------------------------------------------------

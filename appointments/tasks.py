@@ -1,4 +1,6 @@
-"""Messages about appointments: booking (with an .ics file), reminder, cancellation.
+"""Messages about appointments: booking (with an .ics file), reminder, cancellation; the
+offer's link to the family and the family's "none of these times suit me" to the worker; the
+daily extension of repeating shifts' slots.
 
 Tasks take ids. The family is contacted only in the ways its consent covers.
 """
@@ -13,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from consent.models import Scope
@@ -20,8 +23,9 @@ from perhelinja.outbox import enqueue
 from perhelinja.sms import send_sms
 from referrals.models import SHARED_STATES
 
+from . import services
 from .ics import appointment_ics
-from .models import UPCOMING_STATES, Appointment
+from .models import UPCOMING_STATES, Appointment, SlotOffer
 
 KINDS = ("booked", "reminder", "cancelled", "rebook")
 CANCELLING = ("cancelled", "rebook")
@@ -108,3 +112,59 @@ def send_appointment_reminders() -> int:
                 enqueue(send_appointment_message, pk, "reminder")
                 queued += 1
     return queued
+
+
+def _offer_link(offer: SlotOffer) -> str:
+    token = services.offer_token(offer)
+    return settings.SITE_URL.rstrip("/") + reverse("appointments:family_offer", args=[token])
+
+
+@shared_task(acks_late=True)
+def send_offer_message(offer_id: int, channel: str) -> int:
+    """The offer's link to the family, in the way the worker chose and only while the
+    consent still covers it; the message names the organization and the link, nothing else."""
+    offer = SlotOffer.objects.select_related("referral__consent", "referral__organization").get(
+        pk=offer_id
+    )
+    referral = offer.referral
+    if channel not in services.offer_channels(referral) or offer.appointment_id or offer.is_expired:
+        return 0
+    language = referral.language if referral.language in FAMILY_LANGUAGES else "fi"
+    with translation.override(language):
+        context = {
+            "organization": referral.organization,
+            "link": _offer_link(offer),
+            "expires_at": offer.expires_at,
+            "channel": channel,
+        }
+        subject = render_to_string("emails/offer_link_subject.txt", context).strip()
+        body = render_to_string("emails/offer_link_body.txt", context)
+    if channel == "sms":
+        return send_sms(referral.contact_phone, body)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [referral.contact_email]).send()
+
+
+@shared_task(acks_late=True)
+def tell_worker_none_suit(offer_id: int) -> int:
+    """Tell the worker who made the offer that none of its times suit the family: the referral
+    number and a link to sign in, never the family or its message (that waits on the page)."""
+    offer = SlotOffer.objects.select_related("created_by").get(pk=offer_id)
+    worker = offer.created_by
+    if not worker.email:
+        return 0
+    with translation.override(worker.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": worker,
+            "referral_id": offer.referral_id,
+            "url": settings.SITE_URL.rstrip("/")
+            + reverse("appointments:offer_detail", args=[offer.pk]),
+        }
+        subject = render_to_string("emails/offer_none_suit_subject.txt", context).strip()
+        body = render_to_string("emails/offer_none_suit_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [worker.email]).send()
+
+
+@shared_task
+def extend_recurring_shifts() -> int:
+    """Daily: repeating shifts get their slots up to the booking horizon, holidays skipped."""
+    return services.shifts_extend_slots()

@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appointments.tasks.send_appointment_reminders",
         "schedule": 10 * 60,
     },
+    "recurring-shift-slots": {
+        "task": "appointments.tasks.extend_recurring_shifts",
+        "schedule": 24 * 3600,
+    },
     "dashboard-statistics": {
         "task": "insight.tasks.refresh_dashboard_statistics",
         "schedule": 10 * 60,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appointments.models import AppointmentEvent, OutcomeReport
+from appointments.models import AppointmentEvent, OutcomeReport, SlotOfferEvent
 from consent.models import Consent
 from evaluation.models import FeedbackInvitation
 
@@ -77,6 +77,7 @@ def erase_referral(referral_id: int) -> bool:
         ReferralEvent.objects.filter(referral=referral).update(reason="")
         AppointmentEvent.objects.filter(appointment__referral=referral).update(reason="")
         OutcomeReport.objects.filter(referral=referral).update(summary_for_referrer="")
+        SlotOfferEvent.objects.filter(offer__referral=referral).update(message="")
         # The family's feedback link goes; its anonymous answer stays for statistics.
         FeedbackInvitation.objects.filter(referral=referral).delete()
         erase_consent_when_unused(referral.consent_id, now)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,15 @@ from referrals.actions import REFERRAL_ACTIONS
 
 from .. import services
 from ..actions import APPOINTMENT_ACTIONS
-from ..forms import BookForm, CancelForm, OfferForm, OutcomeForm, ShiftCancelForm, ShiftForm
+from ..forms import (
+    MATCHES_WISHES,
+    BookForm,
+    CancelForm,
+    OfferForm,
+    OutcomeForm,
+    ShiftCancelForm,
+    ShiftForm,
+)
 from ..models import NextStep, Shift
 
 
@@ -104,25 +113,65 @@ def book(request, pk: int):
 
 @login_required
 def offer(request, pk: int):
-    referral = _handled_referral(request, pk)
-    form = OfferForm(request.POST or None, slots=services.free_slots(referral.organization))
-    link = None
+    # The consent joined: the access rule reads it.
+    referral = _handled_referral(request, pk, related=("organization", "consent"))
+    form = OfferForm(request.POST or None, slots=services.ranked_free_slots(referral))
     if request.method == "POST" and form.is_valid():
         try:
-            _offer, token = services.offer_create(
+            made, _token = services.offer_create(
                 referral=referral, slots=form.cleaned_data["slots"], actor=request.user
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            link = request.build_absolute_uri(f"/f/{token}/")
+            return redirect("appointments:offer_detail", pk=made.pk)
     context = {
         "referral": referral,
         "form": form,
-        "link": link,
         "valid_hours": settings.SLOT_OFFER_VALID_HOURS,
+        "matches_wishes": MATCHES_WISHES,
     }
     return render(request, "appointments/offer.html", context)
+
+
+@login_required
+def offer_detail(request, pk: int):
+    return _offer_page(request, services.get_offer_for_user(request.user, pk))
+
+
+def _offer_page(request, made, status: int = 200):
+    """An offer made: its link to copy, the ways to send it the consent covers, its events."""
+    token = services.offer_token(made)
+    context = {
+        "offer": made,
+        "referral": made.referral,
+        "link": request.build_absolute_uri(reverse("appointments:family_offer", args=[token])),
+        "channels": services.offer_channels(made.referral),
+        "events": made.events.select_related("actor"),
+        "slots": made.slots.select_related("shift__site").order_by("starts_at"),
+        "valid_hours": settings.SLOT_OFFER_VALID_HOURS,
+    }
+    return render(request, "appointments/offer_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def offer_send(request, pk: int):
+    """Send the link by text message or email; refused (400, with the reason) when the
+    family's consent does not cover that way."""
+    made = services.get_offer_for_user(request.user, pk)
+    channel = request.POST.get("channel", "")
+    try:
+        services.offer_send(offer=made, channel=channel, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _offer_page(request, made, status=400)
+    if channel == "sms":
+        messages.success(request, _("The link was sent to the family by text message."))
+    else:
+        messages.success(request, _("The link was sent to the family by email."))
+    return redirect("appointments:offer_detail", pk=made.pk)
 
 
 @login_required

@@ -95,7 +95,9 @@ def test_the_family_link_changes_nothing_until_a_button_is_pressed(client):
     client.force_login(cast.handler)
     slots = list(shift.slots.all()[:2])
     response = client.post(
-        reverse("appointments:offer", args=[referral.pk]), {"slots": [s.pk for s in slots]}
+        reverse("appointments:offer", args=[referral.pk]),
+        {"slots": [s.pk for s in slots]},
+        follow=True,
     )
     link = response.context["link"]
     path = link.split("testserver", 1)[1]
@@ -111,7 +113,7 @@ def test_the_family_link_changes_nothing_until_a_button_is_pressed(client):
     client.post(path, {"action": "choose", "slot": slots[1].pk})
     appointment = Appointment.objects.get()
     assert appointment.state == AppointmentState.CONFIRMED and appointment.slot == slots[1]
-    client.post(path, {"action": "cancel"})
+    client.post(path, {"action": "cancel", "confirm": "yes"})
     appointment.refresh_from_db()
     assert appointment.state == AppointmentState.CANCELLED_BY_FAMILY
 

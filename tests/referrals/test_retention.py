@@ -61,8 +61,12 @@ def test_after_retention_the_familys_name_is_nowhere_but_the_statistics_count_it
         mode="phone",
         first_day=timezone.localdate() + datetime.timedelta(days=1),
         start_time=datetime.time(9),
-        end_time=datetime.time(10),
+        end_time=datetime.time(11),
     )
+    offer, _token = appointment_services.offer_create(
+        referral=referral, slots=shift.slots.all(), actor=cast.handler
+    )
+    appointment_services.offer_none_suit(offer=offer, message=f"{name} on töissä aamuisin")
     appointment = appointment_services.appointment_book(
         referral=referral, slot=shift.slots.first(), actor=cast.handler
     )

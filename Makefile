@@ -7,7 +7,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench
+.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench vendor
 
 install: $(VENV)/.installed
 
@@ -63,6 +63,24 @@ diagram: install
 messages: install
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fi -l sv --no-obsolete --ignore=.venv --ignore=tests --ignore=demo
 	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The design system's CSS (hds-core, MIT), committed under static/vendor/hds-core: only the base
+# and the components the templates use. Refresh with `make vendor` (needs npm and the registry),
+# check the pages, commit. Nothing else runs it; the site never loads it from a CDN.
+HDS_VERSION ?= 5.2.2
+HDS_COMPONENTS := button card notification pagination status-label step-by-step table tag
+HDS_DIR := static/vendor/hds-core
+vendor:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && npm pack --silent hds-core@$(HDS_VERSION) >/dev/null && tar -xzf hds-core-$(HDS_VERSION).tgz) && \
+	! grep -l '@font-face' "$$tmp"/package/lib/base.min.css \
+		$(foreach c,$(HDS_COMPONENTS),"$$tmp"/package/lib/components/$(c)/$(c).min.css) && \
+	rm -rf $(HDS_DIR)/components && mkdir -p $(HDS_DIR)/components && \
+	cp "$$tmp"/package/LICENSE "$$tmp"/package/lib/base.min.css $(HDS_DIR)/ && \
+	for c in $(HDS_COMPONENTS); do cp "$$tmp/package/lib/components/$$c/$$c.min.css" $(HDS_DIR)/components/; done && \
+	sed -i '/sourceMappingURL/d' $(HDS_DIR)/*.css $(HDS_DIR)/components/*.css && \
+	sed -i 's/^Version: .*/Version: $(HDS_VERSION)/' $(HDS_DIR)/README.md && \
+	echo "hds-core $(HDS_VERSION) vendored into $(HDS_DIR)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static-collected .pytest_cache .ruff_cache

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from referrals.models import Referral, State
+from referrals import selectors
 
 from . import services, two_factor
 from .filters import ServiceFilter
@@ -23,23 +23,17 @@ from .forms import CodeForm
 
 @login_required
 def home(request):
-    """Each role's starting point: what waits for this person now."""
+    """Each role's starting point: what waits for this person now, counted on top, each item
+    a link (`referrals.selectors`: the same reads as the lists they lead to)."""
     user = request.user
-    context = {"user": user}
+    sections = []
     if user.is_professional:
-        context["my_referrals"] = Referral.objects.filter(referrer=user).select_related(
-            "organization"
-        )[:20]
+        sections += selectors.professional_home(user)
     if user.is_worker:
-        context["inbox"] = (
-            Referral.objects.filter(organization_id=user.organization_id)
-            .exclude(state__in=[State.COMPLETED, State.CANCELLED, State.WITHDRAWN])
-            .select_related("municipality")[:20]
-        )
+        sections += selectors.worker_home(user)
     if user.is_coordinator:
-        context["triage_count"] = Referral.objects.filter(
-            state__in=[State.SUBMITTED, State.DECLINED]
-        ).count()
+        sections += selectors.coordinator_home()
+    context = {"user": user, "sections": sections}
     return render(request, "directory/home.html", context)
 
 

@@ -2,7 +2,8 @@
 
 Each entry names its URL, its title and who sees it; the current page is marked with
 `aria-current` when the resolved view is the entry's view (`current` names more views that
-count as the same place).
+count as the same place). An entry with `counts` carries a number for signed-in people (the
+notifications: how many are unread), read in one query, with its text for screen readers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Entry:
     title: Promise
     shown_to: Callable[[object], bool]
     current: tuple[str, ...] = ()
+    counts: Callable[[object], tuple[int, str]] | None = None  # (number, its text)
 
 
 def _everyone(user) -> bool:
@@ -47,6 +50,13 @@ def _worker_or_coordinator(user) -> bool:
     return _worker(user) or _coordinator(user)
 
 
+def _unread(user) -> tuple[int, str]:
+    """The person's unread notifications (their `notifications`, unread while `read_at` is
+    empty), counted in the database."""
+    count = user.notifications.filter(read_at__isnull=True).count()
+    return count, ngettext("%(count)d unread", "%(count)d unread", count) % {"count": count}
+
+
 MAIN = (
     Entry("catalogue", _("Service catalogue"), _everyone),
     Entry("referrals:mine", _("My referrals"), _professional),
@@ -56,7 +66,7 @@ MAIN = (
     Entry("referrals:triage", _("Triage"), _coordinator),
     Entry("appointments:capacity", _("Capacity"), _worker_or_coordinator),
     Entry("evaluation:outreach", _("Outreach"), _worker_or_coordinator),
-    Entry("referrals:notifications", _("Notifications"), _signed_in),
+    Entry("referrals:notifications", _("Notifications"), _signed_in, counts=_unread),
 )
 
 
@@ -65,14 +75,16 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else ""
-    return {
-        "navigation": [
-            {
-                "url": reverse(entry.view),
-                "title": entry.title,
-                "current": here == entry.view or here in entry.current,
-            }
-            for entry in MAIN
-            if user is not None and entry.shown_to(user)
-        ]
-    }
+    found = []
+    for entry in MAIN:
+        if user is None or not entry.shown_to(user):
+            continue
+        item = {
+            "url": reverse(entry.view),
+            "title": entry.title,
+            "current": here == entry.view or here in entry.current,
+        }
+        if entry.counts is not None and user.is_authenticated:
+            item["count"], item["count_label"] = entry.counts(user)
+        found.append(item)
+    return {"navigation": found}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from functools import cache
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils import timezone
@@ -266,7 +268,105 @@ class AssignForm(forms.Form):
     )
 
 
-class StateFilterForm(forms.Form):
+# A list's orders: (the field its keyset pages walk, newest first?). "state" groups the lines
+# by their state's code; "waiting" puts the longest wait first.
+SORTS = {
+    "newest": ("created_at", True),
+    "oldest": ("created_at", False),
+    "waiting": ("state_changed_at", False),
+    "state": ("state", False),
+}
+SEARCH_MAX_LENGTH = 100
+
+
+class ListFilterForm(forms.Form):
+    """A referral list's search and order. Invalid input is shown as an error and the list
+    falls back to its default order without the search."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=SEARCH_MAX_LENGTH,
+        required=False,
+        help_text=_("A referral's number, or part of the family's contact person's name."),
+        error_messages={"max_length": _("Search with at most 100 characters.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Default order")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("waiting", _("Waiting longest first")),
+            ("state", _("Grouped by state")),
+        ],
+        error_messages={"invalid_choice": _("Choose an order from the list.")},
+    )
+
+    def __init__(self, *args, name_search: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not name_search:
+            # Coordinators never read the family's data: the number is all they search by.
+            self.fields["q"].label = _("Referral number")
+            self.fields["q"].help_text = ""
+
+    def query(self) -> str:
+        """The valid choices as a query string, for the links to the next page."""
+        if not self.is_valid():
+            return ""
+        return urlencode({k: v for k, v in self.cleaned_data.items() if v})
+
+    def chosen(self, name: str) -> str:
+        """A valid field's value ("" when none or invalid)."""
+        return self.cleaned_data.get(name, "") if self.is_valid() else ""
+
+    def values(self) -> tuple[str, str]:
+        """(search text, order) when valid, else ("", "")."""
+        if not self.is_valid():
+            return "", ""
+        return self.cleaned_data["q"].strip(), self.cleaned_data["sort"]
+
+    def order(self, default: str) -> tuple[str, bool]:
+        """The keyset field and direction of the chosen order (`default` when none)."""
+        return SORTS[self.values()[1] or default]
+
+
+class MyListFilterForm(ListFilterForm):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
     )
+
+    field_order = ("q", "state", "sort")
+
+
+class TriageFilterForm(ListFilterForm):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All waiting")),
+            (State.SUBMITTED, State.SUBMITTED.label),
+            (State.DECLINED, State.DECLINED.label),
+            (State.POOLED, State.POOLED.label),
+        ],
+    )
+
+    field_order = ("q", "state", "sort")
+
+
+class Confirmation(forms.Form):
+    """The box a danger action asks to be ticked: what it does is said above it (the
+    action's `confirm` text), and it does nothing until the person says they understood."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand what happens and want to go ahead."),
+        error_messages=_required(_("Tick the box to confirm that you understand what happens.")),
+    )
+
+
+@cache
+def confirmed(form_class: type[forms.Form] | None) -> type[forms.Form]:
+    """`form_class` (its fields first) with the `Confirmation` box after them."""
+    if form_class is None:
+        return Confirmation
+    return type(f"Confirmed{form_class.__name__}", (Confirmation, form_class), {})

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 
@@ -22,6 +23,33 @@ from directory.models import ModeCode
 
 from .models import FamilyLanguage, State
 from .templatetags.rows import row_url
+from .templatetags.status import state_tone
+from .timeliness import working_days_between
+
+# What waits on the reader, by the list's role: the professional's returned referrals and
+# drafts, the organization's new assignments, the coordinators' referrals waiting for routing
+# (and the pool, which they open and watch).
+NEEDS_PROFESSIONAL = frozenset({State.RETURNED, State.DRAFT})
+NEEDS_WORKER = frozenset({State.ASSIGNED})
+NEEDS_COORDINATOR = frozenset({State.SUBMITTED, State.DECLINED, State.POOLED})
+# The states with a deadline (`timeliness.overdue`): to accept, and to route.
+ACCEPT_STATES = frozenset({State.ASSIGNED})
+ROUTE_STATES = frozenset({State.SUBMITTED, State.DECLINED, State.POOLED})
+
+
+def is_late(state: str, since: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether a referral in `state` since `since` is past its deadline at `now`, by the
+    working-day rules of `timeliness.overdue` (its first flag: the reminder, or routing)."""
+    if state in ACCEPT_STATES:
+        limit = settings.TIMELINESS_ACCEPT_DAYS
+    elif state in ROUTE_STATES:
+        limit = settings.TIMELINESS_ROUTE_DAYS
+    else:
+        return False
+    # No referral is late before `limit` calendar days; the rest is counted in working days.
+    if now - since < datetime.timedelta(days=limit):
+        return False
+    return working_days_between(since, now) >= limit
 
 
 @lru_cache(maxsize=64)
@@ -121,19 +149,28 @@ class ReferralRow(Line):
     created: str
     state_changed: str
     waiting_since: str
+    tone: str = "info"  # the state's status label (`templatetags.status`)
+    needs_action: bool = False  # the state waits on the reader's role
+    overdue: bool = False  # past its deadline (`is_late`)
+    family: str = ""  # the family's contact person, only for readers who may see it
     challenges: list[str] = field(default_factory=list)  # filled by the lists that show them
     decline_label: str = ""  # the last decline's reason, for the triage queue
 
 
-def referral_rows(values: list[dict], *, link: str = "referrals:detail") -> list[ReferralRow]:
+def referral_rows(
+    values: list[dict], *, link: str = "referrals:detail", needs: frozenset = frozenset()
+) -> list[ReferralRow]:
     """Lines from `values()` dictionaries holding `ReferralRow.COLUMNS` (the organization's
-    names may be left out), in the reader's language, each linking to view `link`."""
+    names may be left out), in the reader's language, each linking to view `link`; a line
+    whose state is in `needs` is marked as waiting on the reader."""
     reader = Reader()
+    now = timezone.now()
     title, language = gettext("Referral #%(pk)s"), reader.short
     municipality_language = "sv" if language == "sv" else "fi"
     found = []
     for v in values:
         pk, org_sv = v["pk"], v.get("organization__name_sv") if language == "sv" else ""
+        late = is_late(v["state"], v["state_changed_at"], now)
         found.append(
             ReferralRow(
                 pk=pk,
@@ -148,6 +185,9 @@ def referral_rows(values: list[dict], *, link: str = "referrals:detail") -> list
                 created=reader.date(v["created_at"], "SHORT_DATE_FORMAT"),
                 state_changed=reader.date(v["state_changed_at"], "SHORT_DATE_FORMAT"),
                 waiting_since=reader.date(v["state_changed_at"], "SHORT_DATETIME_FORMAT"),
+                tone=state_tone(v["state"], late),
+                needs_action=v["state"] in needs,
+                overdue=late,
             )
         )
     return found

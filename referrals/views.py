@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +19,8 @@ from django.views.decorators.http import require_POST
 from consent.models import Scope
 from consent.services import consent_record
 from perhelinja.forms import add_service_errors
-from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, refusal_reasons
+from perhelinja.fsm import ReadOnlyAsker, TransitionRefused, check_permission, refusal_reasons
+from perhelinja.lifecycle import PRIMARY, SECONDARY, Action
 
 from . import routing, selectors, services
 from .actions import REFERRAL_ACTIONS
@@ -24,12 +28,15 @@ from .audit import record_access
 from .forms import (
     ConsentForm,
     FamilyForm,
+    ListFilterForm,
+    MyListFilterForm,
     PreferencesForm,
-    StateFilterForm,
+    TriageFilterForm,
+    confirmed,
 )
 from .models import AccessRecord, Notification, Referral, State
 from .paging import cursor_from, keyset_page
-from .rows import ReferralRow, appointment_rows, referral_rows
+from .rows import NEEDS_PROFESSIONAL, NEEDS_WORKER, ReferralRow, appointment_rows, referral_rows
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
@@ -43,21 +50,37 @@ def _professional(request) -> None:
 # --- the professional's referrals ------------------------------------------------------------
 
 
+def _filters(form_class, request, **kwargs) -> ListFilterForm:
+    """A list's search and order, bound only when the query string asks for them (a bare
+    `after` cursor keeps the defaults)."""
+    asked = any(request.GET.get(name) for name in ("q", "sort", "state"))
+    return form_class(request.GET if asked else None, **kwargs)
+
+
+def _mine_rows(values: list[dict]) -> list[ReferralRow]:
+    return referral_rows(values, needs=NEEDS_PROFESSIONAL)
+
+
 @login_required
 def my_referrals(request):
     _professional(request)
-    filters = StateFilterForm(request.GET or None)
-    state = filters.cleaned_data["state"] if filters.is_valid() else ""
+    user = request.user
+    filters = _filters(MyListFilterForm, request)
+    text, _sort = filters.values()
+    state = filters.chosen("state")
+    field, newest_first = filters.order("newest")
     referrals = keyset_page(
-        selectors.referrals_of_referrer(request.user, state),
-        "created_at",
+        selectors.search(selectors.referrals_of_referrer(user, state), user, text),
+        field,
         after=cursor_from(request.GET.get("after")),
-        newest_first=True,
+        newest_first=newest_first,
         columns=ReferralRow.COLUMNS,
-        rows=referral_rows,
+        rows=_mine_rows,
     )
+    selectors.with_family_names(referrals.items, user)
     template = "referrals/_my_list.html" if request.htmx else "referrals/my_referrals.html"
-    return render(request, template, {"referrals": referrals, "filters": filters, "state": state})
+    context = {"referrals": referrals, "filters": filters, "query": filters.query()}
+    return render(request, template, context)
 
 
 def _record_consent(request, form):
@@ -217,14 +240,52 @@ def referral_review(request, pk: int):
 # --- one referral, for its referrer and the organization holding it --------------------------
 
 
+def _form_class(action):
+    """The form a page asks for `action`: a danger action's asks to confirm it too."""
+    return confirmed(action.form) if action.confirm else action.form
+
+
 def _forms(actions, bound: dict | None = None, initial: dict | None = None) -> dict:
     """Each action's form (None when it asks nothing): the one bound to what was sent, else
     an empty one."""
     bound, initial = bound or {}, initial or {}
-    return {
-        a: bound.get(a.name) or (a.form(initial=initial.get(a.name)) if a.form else None)
-        for a in actions
-    }
+    found = {}
+    for action in actions:
+        form_class = _form_class(action)
+        found[action] = bound.get(action.name) or (
+            form_class(initial=initial.get(action.name), auto_id=_auto_id(action))
+            if form_class
+            else None
+        )
+    return found
+
+
+def _auto_id(action) -> str:
+    """Each action's fields get ids of their own: a page holds several actions' forms."""
+    return f"id_{action.name}_%s"
+
+
+@dataclass
+class Offered:
+    """An action as a page shows it: its form and its button's kind. A page has one primary
+    button (the first primary action); the other actions are secondary, a danger action stays
+    danger and asks for confirmation."""
+
+    action: Action
+    form: object
+    kind: str
+    open: bool  # shown unfolded: the primary action, and one sent back with errors
+
+
+def _offered(forms: dict, bound: dict | None = None) -> list[Offered]:
+    found, primary = [], False
+    for action, form in forms.items():
+        kind = action.kind
+        if kind == PRIMARY:
+            kind, primary = (SECONDARY, primary) if primary else (PRIMARY, True)
+        is_bound = bool(bound) and action.name in bound
+        found.append(Offered(action, form, kind, kind == PRIMARY or is_bound))
+    return found
 
 
 def _detail_context(
@@ -247,6 +308,7 @@ def _detail_context(
         "referral": referral,
         "summary": selectors.summary(referral),
         "forms": forms,
+        "offered": _offered(forms, bound),
         "is_referrer": is_referrer,
         "editable": is_referrer and referral.state in EDITABLE,
         "timeline": selectors.timeline(referral, for_referrer=is_referrer),
@@ -264,6 +326,8 @@ def referral_detail(request, pk: int):
 
 
 def _perform(request, referral, action: str, form, redirect_to, rerender):
+    # Someone who may not take the action is refused before being asked to confirm it.
+    check_permission(getattr(referral, REFERRAL_ACTIONS[action].transition), request.user)
     if not form.is_valid():
         return rerender(form)
     try:
@@ -287,7 +351,7 @@ def referral_action(request, pk: int, action: str):
     offered = REFERRAL_ACTIONS.get(action, place="detail")
     if offered is None:
         raise Http404
-    form = offered.form(request.POST)
+    form = _form_class(offered)(request.POST, auto_id=_auto_id(offered))
 
     def rerender(bound):
         context = _detail_context(request, referral, {action: bound})
@@ -315,15 +379,22 @@ def _coordinator(request) -> None:
 @login_required
 def triage(request):
     _coordinator(request)
+    filters = _filters(TriageFilterForm, request, name_search=False)
+    text, _sort = filters.values()
+    queue = selectors.triage_queue()
+    if state := filters.chosen("state"):
+        queue = queue.filter(state=state)
+    field, newest_first = filters.order("waiting")
     referrals = keyset_page(
-        selectors.triage_queue(),
-        "state_changed_at",
+        selectors.search(queue, request.user, text),
+        field,
         after=cursor_from(request.GET.get("after")),
-        newest_first=False,
+        newest_first=newest_first,
         columns=ReferralRow.OWN_COLUMNS,
         rows=selectors.triage_rows,
     )
-    return render(request, "referrals/triage.html", {"referrals": referrals})
+    context = {"referrals": referrals, "filters": filters, "query": filters.query()}
+    return render(request, "referrals/triage.html", context)
 
 
 def _triage_context(request, referral, bound=None):
@@ -335,17 +406,42 @@ def _triage_context(request, referral, bound=None):
     actions = REFERRAL_ACTIONS.available(
         referral, request.user, REFERRAL_ACTIONS.in_place("triage")
     )
-    initial = {"assign": {"organization": candidates[0].organization.pk}} if candidates else {}
+    chosen = _chosen_candidate(request, candidates)
+    initial = {"assign": {"organization": chosen.organization.pk}} if chosen else {}
     forms = _forms(actions, bound, initial)
+    free = selectors.next_free_times([c.organization.pk for c in candidates])
     return {
         "referral": referral,
         "summary": selectors.summary(referral),
-        "candidates": candidates,
+        "candidates": [
+            CandidateLine(c, free.get(c.organization.pk), c is chosen) for c in candidates
+        ],
+        "chosen": chosen,
         "clear_match": routing.clear_match(candidates),
         "forms": forms,
+        "offered": _offered(forms, bound),
         "waiting_since": referral.state_changed_at,
         "now": timezone.now(),
     }
+
+
+@dataclass
+class CandidateLine:
+    """A candidate organization as the triage table shows it."""
+
+    candidate: routing.Candidate
+    next_free: datetime.datetime | None  # its earliest free time from now
+    chosen: bool  # the assign form names it
+
+
+def _chosen_candidate(request, candidates: list) -> routing.Candidate | None:
+    """The candidate the coordinator picked in the table (`?organization=`), else the top
+    one."""
+    picked = request.GET.get("organization", "")
+    for candidate in candidates:
+        if str(candidate.organization.pk) == picked:
+            return candidate
+    return candidates[0] if candidates else None
 
 
 @login_required
@@ -363,7 +459,7 @@ def triage_action(request, pk: int, action: str):
     offered = REFERRAL_ACTIONS.get(action, place="triage")
     if offered is None:
         raise Http404
-    form = offered.form(request.POST)
+    form = _form_class(offered)(request.POST, auto_id=_auto_id(offered))
 
     def rerender(bound):
         context = _triage_context(request, referral, {action: bound})
@@ -381,36 +477,43 @@ def triage_action(request, pk: int, action: str):
 # --- organization workers ----------------------------------------------------------------------
 
 
+def _inbox_rows(values: list[dict]) -> list[ReferralRow]:
+    return referral_rows(values, needs=NEEDS_WORKER)
+
+
 @login_required
 def worker_inbox(request):
     if not request.user.is_worker:
         raise Http404
     user, params = request.user, request.GET
-    # The organization's own lists: its name would repeat on every line.
-    own = {"columns": ReferralRow.OWN_COLUMNS, "rows": referral_rows}
-    context = {
-        "inbox": keyset_page(
-            selectors.inbox(user),
-            "state_changed_at",
-            after=cursor_from(params.get("inbox_after")),
-            newest_first=False,
-            **own,
-        ),
-        "clients": keyset_page(
-            selectors.clients(user),
-            "accepted_at",
-            after=cursor_from(params.get("clients_after")),
-            newest_first=True,
-            **own,
-        ),
-        "pool": keyset_page(
-            selectors.claim_pool(user),
-            "state_changed_at",
-            after=cursor_from(params.get("pool_after")),
-            newest_first=False,
+    filters = _filters(ListFilterForm, request)
+    text, sort = filters.values()
+    field, newest_first = filters.order("waiting")
+
+    def page(queryset, after: str, rows, *, default: tuple[str, bool] | None = None):
+        # The organization's own lists: its name would repeat on every line.
+        by, newest = default if default and not sort else (field, newest_first)
+        return keyset_page(
+            selectors.search(queryset, user, text),
+            by,
+            after=cursor_from(params.get(after)),
+            newest_first=newest,
             columns=ReferralRow.OWN_COLUMNS,
-            rows=pool_rows,
-        ),
+            rows=rows,
+        )
+
+    inbox = page(selectors.inbox(user), "inbox_after", _inbox_rows)
+    clients = page(
+        selectors.clients(user), "clients_after", referral_rows, default=("accepted_at", True)
+    )
+    pool = page(selectors.claim_pool(user), "pool_after", pool_rows)
+    selectors.with_family_names([*inbox.items, *clients.items], user)
+    context = {
+        "inbox": inbox,
+        "clients": clients,
+        "pool": pool,
+        "filters": filters,
+        "query": filters.query(),
     }
     return render(request, "referrals/inbox.html", context)
 

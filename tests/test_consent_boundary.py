@@ -114,7 +114,7 @@ def test_the_referrer_records_the_withdrawal_on_the_referrals_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("referrals:action", args=[referral.pk, "withdraw"]),
-            {"reason": "Perhe perui puhelimessa"},
+            {"reason": "Perhe perui puhelimessa", "confirm": "on"},
         )
     assert response.status_code == 302
     consent = Consent.objects.get(pk=referral.consent_id)

@@ -189,15 +189,16 @@ def test_week_queries_do_not_grow_with_shifts_and_appointments(
     referral, cast, shift = accepted_with_shift()
     client.force_login(cast.handler)
     week = iso_week(tomorrow())
-    # (each bound counts the session save and the look-up of a second factor, on every request)
-    with django_assert_max_num_queries(10):
+    # (each bound counts the session save, the look-up of a second factor and the unread
+    # notifications count, on every request)
+    with django_assert_max_num_queries(11):
         client.get(WEEK, {"week": week})
 
     for slot in slots_of(shift):
         appointment_book(referral=referral, slot=slot, actor=cast.handler)
     for start in (13, 17):
         reception_shift(cast, laitila_site(f"Kirjasto {start}"), start=start, end=start + 3)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         html = client.get(WEEK, {"week": week}).content.decode()
     assert html.count("slot slot-") == 9
 
@@ -366,19 +367,20 @@ def test_capacity_queries_do_not_grow_with_slots_or_organizations(
     capacity_case()
     coordinator = CoordinatorFactory()
     login(client, coordinator)
-    # (each bound counts the session save and the look-up of a second factor, on every request)
-    with django_assert_max_num_queries(11):
+    # (each bound counts the session save, the look-up of a second factor and the unread
+    # notifications count, on every request)
+    with django_assert_max_num_queries(12):
         client.get(CAPACITY)
 
     for _n in range(3):
         referral, cast, shift = accepted_with_shift()
         appointment_book(referral=referral, slot=slots_of(shift)[2], actor=cast.handler)
         reception_shift(cast, laitila_site(f"Kirjasto {cast.organization.pk}"), start=8, end=20)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(CAPACITY)
     assert len(response.context["organizations"]) == 4
     assert counts(response.context["totals"].total) == (4 + 3 * (3 + 12) - 3, 2 + 3)
 
     client.force_login(cast.handler)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(CAPACITY)

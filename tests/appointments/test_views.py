@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from appointments import services
 from appointments.models import Appointment, AppointmentState, Shift, SlotOffer
+from directory.models import Mode
 from referrals.models import State
 from tests.appointments.helpers import accepted_with_shift, started, tomorrow
 from tests.factories import ProfessionalFactory, WorkerFactory
@@ -270,12 +271,10 @@ def test_the_free_times_one_template_writes_what_djangos_own_templates_write(inv
 def test_the_booking_page_shows_the_preferred_ways_to_meet_in_the_models_order(
     client, django_assert_max_num_queries
 ):
-    from directory.models import Mode
-
     referral, cast, _shift = accepted_with_shift()
     referral.preferred_modes.set(Mode.objects.order_by("-code")[:3])
     client.force_login(cast.handler)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("appointments:book", args=[referral.pk])).content.decode()
     modes = ", ".join(str(m) for m in referral.preferred_modes.all())
     assert len(modes.split(", ")) == 3 and f"Preferred ways to meet: {modes} ·" in page

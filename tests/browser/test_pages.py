@@ -91,7 +91,7 @@ def test_home_page_of_each_role(page, live_server, login, axe_check, make_user, 
 
     expect(page.locator("h1")).to_have_text(f"Tervetuloa, {user.first_name}")
     expect(page.locator("main")).to_contain_text(role)
-    expect(page.get_by_role("heading", level=2)).to_have_text(heading)
+    expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
     axe_check(page)
 
 

@@ -651,7 +651,9 @@ class Command(BaseCommand):
             moment += timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
             ReferralEvent.objects.filter(pk=event.pk).update(created_at=moment)
             times.setdefault(event.to_state, moment)
+        # Its state changed at its last event: "waiting since" differs from row to row.
         Referral.objects.filter(pk=referral_id).update(
+            state_changed_at=moment,
             submitted_at=times.get(State.SUBMITTED),
             accepted_at=times.get(State.ACCEPTED),
             closed_at=times.get(State.COMPLETED)

@@ -106,5 +106,8 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["organization", "municipality"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Affiliation"), {"fields": ["municipality", "unit", "organization", "language"]}),
+        (
+            _("Affiliation"),
+            {"fields": ["municipality", "unit", "organization", "language", "oidc_subject"]},
+        ),
     ]

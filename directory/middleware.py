@@ -12,12 +12,22 @@ from django.utils.translation import gettext as _
 from . import two_factor
 
 # What a person whose second factor is pending may still do: finish it, or leave.
-OPEN_VIEWS = {"login", "logout", "set_language", "two_factor_setup", "two_factor_verify"}
+OPEN_VIEWS = {
+    "login",
+    "logout",
+    "set_language",
+    "two_factor_setup",
+    "two_factor_verify",
+    # Signing in anew with the organization's account (directory/oidc.py).
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
 
 
 class TwoFactorMiddleware:
     """Until the session is verified, a person with a device must enter a code, and a person
     in OTP_REQUIRED_ROLES without one must set one up; nothing else is reachable meanwhile.
+    A strong sign-in at the organization's identity provider verifies the session too.
 
     Runs after django-otp's OTPMiddleware. Token-authenticated API calls never carry a
     session user here: the token endpoint asks for the code instead.
@@ -33,12 +43,12 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or request.resolver_match.view_name in OPEN_VIEWS:
             return None
-        if user.is_verified():
+        if user.is_verified() or two_factor.verified_by_idp(request):
             return None
         step = two_factor.pending_step(user)
         if step is None:
             return None
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/fhir/")):
             return JsonResponse(
                 {"detail": _("Two-factor authentication is required: log in with a code first.")},
                 status=403,

@@ -321,6 +321,19 @@ class User(AbstractUser):
         default=LanguageCode.FINNISH,
         help_text=_("Language of the messages the system sends to this person."),
     )
+    # Who the person is at the organization's identity provider (single sign-on, directory/oidc.py):
+    # the stable claim (`sub` by default) the provider vouches for; empty for local accounts.
+    oidc_subject = models.CharField(
+        _("single sign-on identifier"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The person's identifier at the organization's identity provider. "
+            "Empty: the person logs in with a username and password only."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

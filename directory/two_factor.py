@@ -2,7 +2,9 @@
 
 A person with a confirmed TOTP device always enters a code after the password; the roles in
 settings.OTP_REQUIRED_ROLES (coordinators by default) must have one. The session is verified
-once django-otp's middleware finds the device in it (`request.user.is_verified()`).
+once django-otp's middleware finds the device in it (`request.user.is_verified()`), or when the
+person signed in at the organization's identity provider with a method it reports as strong
+(`verified_by_idp`, set by directory/oidc.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from .models import Role
 
 VERIFY = "verify"
 SET_UP = "set_up"
+# Set by single sign-on (directory/oidc.py) when the provider's `acr`/`amr` said the sign-in was
+# strong; holds the user's pk, so that it never vouches for another account in the session.
+IDP_VERIFIED_SESSION_KEY = "two_factor_by_idp"
 
 
 def required_roles() -> list[Role]:
@@ -32,6 +37,11 @@ def two_factor_required(user) -> bool:
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def verified_by_idp(request) -> bool:
+    """True when this session's sign-in at the identity provider counts as the second factor."""
+    return request.session.get(IDP_VERIFIED_SESSION_KEY) == request.user.pk
 
 
 def pending_step(user) -> str | None:

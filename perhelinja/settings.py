@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "appointments",
     "evaluation",
     "insight",
+    "interop",
 ]
 # Tools that only developers, tests and benchmarks use: demo data and the Finland-scale
 # generator with its benchmark. Production leaves them out.
@@ -141,6 +142,8 @@ AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on for staff; answers nothing unless OIDC_RP_CLIENT_ID is set (see below).
+    "directory.oidc.OIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None
@@ -196,6 +199,35 @@ OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Perhelinja")
 OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", "1")
 # The admin's device pages never show a key or its QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Single sign-on for staff with OpenID Connect (mozilla-django-oidc, directory/oidc.py): off
+# unless OIDC_RP_CLIENT_ID is set; then the login page offers the organization's account, and
+# /oidc/ answers. The provider's endpoints are given one by one (no discovery at start-up).
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.getenv("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.getenv("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.getenv("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_OP_JWKS_ENDPOINT", "")
+# The ID token's `iss` must be this when set.
+OIDC_OP_ISSUER = os.getenv("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.getenv("OIDC_RP_SCOPES", "openid email")
+OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", "True")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")
+# Users are matched by this claim of the ID token (or the user info), stored in
+# User.oidc_subject by an administrator; never created from claims.
+OIDC_SUBJECT_CLAIM = os.getenv("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_CREATE_USER = False
+# On: a first sign-in links the one active staff user whose email the provider reports as
+# verified (`email_verified`) and who has no identifier yet, and records the identifier.
+OIDC_LINK_BY_EMAIL = envbool("OIDC_LINK_BY_EMAIL", "False")
+# The roles that may sign in with the organization's account.
+OIDC_ROLES = envlist("OIDC_ROLES", "municipal_professional,organization_worker")
+# The provider's `acr` values and `amr` methods that count as the second factor: then the TOTP
+# step is not asked (e.g. "http://ftn.ficora.fi/2017/loa3,substantial,high" and "mfa,hwk").
+OIDC_STRONG_ACR_VALUES = envlist("OIDC_STRONG_ACR_VALUES")
+OIDC_STRONG_AMR_VALUES = envlist("OIDC_STRONG_AMR_VALUES")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

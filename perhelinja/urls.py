@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from directory import oidc
 from directory import views as directory_views
 from perhelinja import views as project_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("privacy/", project_views.privacy_notice, name="privacy"),
     path("login/", directory_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *oidc.urls(),  # single sign-on for staff, only when configured (OIDC_RP_CLIENT_ID)
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("", include("perhelinja.lookup_urls")),
     path("", include("referrals.document_urls")),
     path("", include("perhelinja.api_urls")),
+    path("fhir/", include("interop.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -633,6 +633,7 @@ class AccessRecord(models.Model):
         PAGE = "page", _("Page")
         PDF = "pdf", _("PDF")
         API = "api", _("API")
+        FHIR = "fhir", _("FHIR")
 
     referral = models.ForeignKey(
         Referral,

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ("directory", "consent", "referrals", "appointments", "evaluation")
-PROJECT = ("perhelinja", *DOMAIN, "insight", "demo", "scale")
+PROJECT = ("perhelinja", *DOMAIN, "insight", "interop", "demo", "scale")
 TOOLS = ("demo", "scale", "insight")
 # Function-level imports that stay, with why.
 LATE_IMPORTS = {

@@ -224,6 +224,9 @@ UNFILLED = {
     # Outreach activities: there is none, and they hold no family's data.
     "evaluation:outreach_edit",
     "evaluation:outreach_delete",
+    # A FHIR Location is a reception site: the situation has none, and a site holds no
+    # family's data.
+    "fhir:Location",
 }
 
 # Which objects a `pk` stands for, by the path segment before it.
@@ -238,6 +241,15 @@ PK_SEGMENTS = {
     "organizations": "organization",
     "services": "service",
     "outcomes": "outcome",
+    "offers": "offer",
+    # the FHIR facade, by resource type
+    "ServiceRequest": "referral",
+    "Task": "referral",
+    "Patient": "referral",
+    "Consent": "consent",
+    "Appointment": "appointment",
+    "Organization": "organization",
+    "HealthcareService": "service",
 }
 
 
@@ -250,6 +262,7 @@ def ids_of(s: Situation) -> dict[str, list]:
         "organization": [s.referral.organization_id],
         "service": [s.service_id],
         "outcome": [s.outcome_id],
+        "offer": [s.offer.pk],
     }
 
 
@@ -322,6 +335,8 @@ def param_values(pattern: Pattern, param: str, s: Situation) -> list:
         return ids_of(s)["referral"]
     if pattern.is_admin:
         return admin_object(regex, param)
+    if segments_before(regex, param)[-1] == "CodeSystem":  # public terminology
+        return ["challenge"]
     return ids_of(s).get(PK_SEGMENTS.get(segments_before(regex, param)[-1]), [])
 
 

@@ -36,7 +36,7 @@ from perhelinja.fastpath import CHALLENGES, DECLINES, referral_lists
 from perhelinja.fsm import TransitionRefused
 from referrals import selectors
 from referrals.actions import REFERRAL_ACTIONS
-from referrals.api import ReferralCursorPagination, ReferralViewSet, _shown_to
+from referrals.api import ReferralCursorPagination, ReferralViewSet
 from referrals.api import exception_handler as api_exception_handler
 from referrals.audit import record_access, record_accesses
 from referrals.models import (
@@ -384,7 +384,7 @@ class ReferralSearchMixin:
 
     def search_referrals(self, build, status_of: dict, allowed: frozenset) -> Response:
         """A page of the referrals as `build` makes them, with the family's data where the
-        REST API's list shows it (`_shown_to`), each such read recorded."""
+        REST API's list shows it (`family_shown_in_list`), each such read recorded."""
         self.check_params()
         user = self.request.user
         pages = ReferralPages()
@@ -392,7 +392,7 @@ class ReferralSearchMixin:
         rows = filter_referrals(self.referral_rows(), params, status_of, allowed)
         page = pages.paginate_queryset(rows, self.request, view=self)
         triage = self.for_triage()
-        shown = {r.pk for r in page if not triage and _shown_to(r, user)}
+        shown = {r.pk for r in page if not triage and selectors.family_shown_in_list(r, user)}
         lists = _lists(page)
         found = [build(r, lists[r.pk], shown=r.pk in shown) for r in page]
         record_accesses(self.request, shown, FHIR)

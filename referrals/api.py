@@ -35,7 +35,6 @@ from .models import (
     FamilyLanguage,
     Referral,
     State,
-    shares_with_organization,
 )
 
 # What a caller of the API may do: every action a person takes (the booking and the outcome
@@ -146,15 +145,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     def to_representation(self, referral):
         data = super().to_representation(referral)
         request = self.context.get("request")
-        if request is not None and not _shown_to(referral, request.user):
+        if request is not None and not selectors.family_shown_in_list(referral, request.user):
             data.update(dict.fromkeys(self.PERSONAL_FIELDS, ""))
         return data
-
-
-def _shown_to(referral: Referral, user) -> bool:
-    """Whether a listed referral's family data may be shown (the rule of `may_read_family`,
-    decided from the row: the list reads the referrer's and the organization's rows only)."""
-    return referral.referrer_id == user.pk or shares_with_organization(referral)
 
 
 class ReferralDetailSerializer(ReferralSerializer):
@@ -325,7 +318,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         attach_slugs(page)
         data = self.get_serializer(page, many=True).data
-        shown = [referral.pk for referral in page if _shown_to(referral, request.user)]
+        shown = [
+            referral.pk
+            for referral in page
+            if selectors.family_shown_in_list(referral, request.user)
+        ]
         record_accesses(request, shown, AccessRecord.Channel.API)
         return self.get_paginated_response(data)
 

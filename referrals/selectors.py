@@ -39,6 +39,7 @@ from .models import (
     ReferralUserObjectPermission,
     State,
     may_read_family,
+    shares_with_organization,
 )
 from .rows import (
     NEEDS_COORDINATOR,
@@ -544,3 +545,9 @@ def next_free_times(organization_ids: list[int]) -> dict[int, datetime]:
         .values_list("organization", "first")
     )
     return dict(found)
+
+
+def family_shown_in_list(referral: Referral, user) -> bool:
+    """Whether a listed referral's family data may be shown (the rule of `may_read_family`,
+    decided from the row: the lists read the referrer's and the organization's rows only)."""
+    return referral.referrer_id == user.pk or shares_with_organization(referral)

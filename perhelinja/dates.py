@@ -1,8 +1,8 @@
 """The window every date a person or a client types must fall in.
 
 Python's dates reach year 9999 and a day past that overflows; PostgreSQL takes years far
-beyond. Neither is a date this service can mean: a date outside the years 2000 to 2100 is a typing mistake
-or a probe, refused with a clear message before any arithmetic or query sees it.
+beyond. Neither is a date this service can mean: a date outside the years 2000 to 2100 is a
+typing mistake or a probe, refused with a clear message before any arithmetic or query.
 """
 
 from __future__ import annotations

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
-from appointments.models import AppointmentState
+from appointments.models import AppointmentState, OfferEventKind, SlotOfferEvent
 from directory.models import ModeCode
 
 from .models import FamilyLanguage, State
@@ -218,3 +220,56 @@ def appointment_rows(queryset) -> list[AppointmentRow]:
         )
         for pk, starts_at, mode, state in found
     ]
+
+
+@dataclass(slots=True)
+class OfferRow(Line):
+    """One offer of times on a referral's page: when it was made and where it stands."""
+
+    pk: int
+    url: str
+    created: str
+    status: str
+    tone: str
+
+
+OFFER_STATUS = {
+    "chosen": (_("The family chose a time"), "success"),
+    "none_suit": (_("None of the times suit the family"), "alert"),
+    "expired": (_("Expired without a choice"), ""),
+    "waiting": (_("Waiting for the family"), "info"),
+}
+
+
+def offer_rows(queryset) -> list[OfferRow]:
+    """The offers of `queryset`, newest first, each with its status (one query): a family
+    that said no time suits waits on the worker, so it shows here, not only in the email."""
+    reader = Reader()
+    now = timezone.now()
+    none_suit = SlotOfferEvent.objects.filter(offer=OuterRef("pk"), kind=OfferEventKind.NONE_SUIT)
+    found = (
+        queryset.annotate(none_suit=Exists(none_suit))
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "created_at", "expires_at", "appointment_id", "none_suit")
+    )
+    lines = []
+    for pk, created_at, expires_at, appointment_id, said_none in found:
+        if appointment_id:
+            key = "chosen"
+        elif said_none:
+            key = "none_suit"
+        elif expires_at <= now:
+            key = "expired"
+        else:
+            key = "waiting"
+        status, tone = OFFER_STATUS[key]
+        lines.append(
+            OfferRow(
+                pk=pk,
+                url=reader.url("appointments:offer_detail", pk),
+                created=reader.date(created_at, "SHORT_DATETIME_FORMAT"),
+                status=str(status),
+                tone=tone,
+            )
+        )
+    return lines

@@ -36,7 +36,14 @@ from .forms import (
 )
 from .models import AccessRecord, Notification, Referral, State
 from .paging import cursor_from, keyset_page
-from .rows import NEEDS_PROFESSIONAL, NEEDS_WORKER, ReferralRow, appointment_rows, referral_rows
+from .rows import (
+    NEEDS_PROFESSIONAL,
+    NEEDS_WORKER,
+    ReferralRow,
+    appointment_rows,
+    offer_rows,
+    referral_rows,
+)
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 BOOKABLE = (State.ACCEPTED, State.SCHEDULED, State.IN_SERVICE)
@@ -305,6 +312,7 @@ def _detail_context(
         and referral.consent.is_valid_for(Scope.SHARE_REFERRAL),
         "can_book": works_on_it and referral.state in BOOKABLE,
         "appointments": appointment_rows(referral.appointments.all()) if works_on_it else [],
+        "offers": offer_rows(referral.slot_offers.all()) if works_on_it else [],
         "referral": referral,
         "summary": selectors.summary(referral),
         "forms": forms,

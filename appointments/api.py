@@ -21,6 +21,11 @@ from rest_framework.response import Response
 from consent.models import Consent, Scope
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
 from directory.models import User as UserModel
+from perhelinja.dates import (
+    BoundedDateField,
+    BoundedDateSerializerField,
+    validate_date_in_window,
+)
 from perhelinja.filters import UTCDateTimeFilter
 from referrals.audit import record_accesses
 from referrals.models import SHARED_STATES, AccessRecord
@@ -106,11 +111,19 @@ class ShiftCreateSerializer(serializers.Serializer):
     site = serializers.PrimaryKeyRelatedField(
         queryset=ReceptionSite.objects.filter(is_active=True), required=False, allow_null=True
     )
-    first_day = serializers.DateField()
+    first_day = BoundedDateSerializerField()
     start_time = WallTimeField()
     end_time = WallTimeField()
-    rrule = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    repeat_until = serializers.DateField(required=False, allow_null=True)
+    rrule = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="FREQ=WEEKLY with INTERVAL 1 or 2 and BYDAY weekdays (MO…SU), or "
+        "FREQ=MONTHLY with one BYDAY weekday of the month (1MO…4MO, -1MO for the last).",
+    )
+    repeat_until = BoundedDateSerializerField(
+        required=False, allow_null=True, help_text="At most a year after first_day."
+    )
     slot_minutes = serializers.IntegerField(min_value=10, max_value=240, default=45)
     buffer_minutes = serializers.IntegerField(min_value=0, max_value=120, default=15)
 
@@ -201,6 +214,12 @@ class SlotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    """A day within the window (`perhelinja.dates`): a day after it would overflow."""
+
+    field_class = BoundedDateField
+
+
 class SlotFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     municipality = django_filters.CharFilter(
@@ -208,7 +227,7 @@ class SlotFilter(django_filters.FilterSet):
         help_text="Code of the municipality of the reception site.",
     )
     mode = django_filters.ChoiceFilter(field_name="shift__mode", choices=ModeCode.choices)
-    date = django_filters.DateFilter(method="on_date", help_text="Local day (Europe/Helsinki).")
+    date = BoundedDateFilter(method="on_date", help_text="Local day (Europe/Helsinki).")
 
     class Meta:
         model = Slot
@@ -285,8 +304,12 @@ class AppointmentTransitionSerializer(serializers.Serializer):
 class AppointmentFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=AppointmentState.choices)
     referral = django_filters.NumberFilter()
-    starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UTCDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", validators=[validate_date_in_window]
+    )
+    starts_before = UTCDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", validators=[validate_date_in_window]
+    )
 
     class Meta:
         model = Appointment

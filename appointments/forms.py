@@ -6,15 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Organization, OutcomeTheme, ReceptionSite
+from perhelinja.dates import LATEST, BoundedDateField
 from perhelinja.widgets import OneTemplateCheckboxSelectMultiple, OneTemplateRadioSelect
 from referrals.rows import label, local_format
 
 from .models import NextStep, ServiceGiven
 
+# The repeats the form offers; weekly ones are held on the first day's weekday, every weekday
+# on Monday to Friday. `repeats.validate_repeat` (in the service) checks them as the API's.
 REPEAT_RULES = {
     "": "",
     "weekly": "FREQ=WEEKLY;INTERVAL=1",
     "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
 }
 
 
@@ -95,16 +99,26 @@ class ShiftForm(forms.Form):
         required=False,
         help_text=_("Required for reception visits."),
     )
-    first_day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = BoundedDateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date", "max": LATEST.isoformat()})
+    )
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     repeat = forms.ChoiceField(
         label=_("Repeats"),
         required=False,
-        choices=[("", _("Once")), ("weekly", _("Every week")), ("biweekly", _("Every other week"))],
+        choices=[
+            ("", _("Once")),
+            ("weekly", _("Every week")),
+            ("biweekly", _("Every other week")),
+            ("weekdays", _("Every weekday (Monday to Friday)")),
+        ],
     )
-    repeat_until = forms.DateField(
-        label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    repeat_until = BoundedDateField(
+        label=_("Repeat until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "max": LATEST.isoformat()}),
+        help_text=_("At most a year after the first day."),
     )
     slot_minutes = forms.IntegerField(
         label=_("Session length (minutes)"), min_value=10, max_value=240, initial=45
@@ -123,10 +137,10 @@ class ShiftForm(forms.Form):
         data = dict(self.cleaned_data)
         repeat = data.pop("repeat")
         rrule = REPEAT_RULES[repeat]
-        if rrule:
+        if rrule and "BYDAY" not in rrule:
             weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][data["first_day"].weekday()]
             rrule += f";BYDAY={weekday}"
-        else:
+        if not rrule:
             data["repeat_until"] = None
         return {**data, "rrule": rrule}
 

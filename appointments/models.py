@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -22,6 +21,7 @@ from perhelinja.fsm import condition
 from referrals.models import Referral
 
 from .calendar import is_public_holiday
+from .repeats import held_days
 
 
 class Shift(models.Model):
@@ -91,14 +91,13 @@ class Shift(models.Model):
 
     def days(self, *, until: datetime.date | None = None) -> list[datetime.date]:
         """The days the shift is held, up to `until` or `repeat_until`, whichever is first.
-        A repeating shift is not held on public holidays: families are never offered them."""
+        A repeating shift is not held on public holidays: families are never offered them. The
+        days come from the one bounded generator (`repeats.held_days`): at most its MAX_DAYS,
+        and none for a stored rule no longer allowed."""
         if not self.rrule:
             return [self.first_day]
         last = min(d for d in (until, self.repeat_until) if d is not None)
-        start = datetime.datetime.combine(self.first_day, datetime.time())
-        rule = rrulestr(self.rrule, dtstart=start)
-        end = datetime.datetime.combine(last, datetime.time())
-        days = (d.date() for d in rule.between(start, end, inc=True))
+        days = held_days(self.rrule, self.first_day, last)
         return [day for day in days if not is_public_holiday(day)]
 
     def slot_times(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:

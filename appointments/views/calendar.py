@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode, Municipality, Organization
+from perhelinja.dates import EARLIEST, LATEST
 
 from ..models import ACTIVE_STATES, Appointment, AppointmentState, Shift, Slot
 
@@ -47,11 +48,11 @@ def _week_param(monday: datetime.date) -> str:
 
 def parse_week(value: str | None) -> datetime.date:
     """The Monday of an ISO week given as `2026-W49`; the current week (Europe/Helsinki) for
-    anything missing or invalid."""
+    anything missing, invalid or outside the years of `perhelinja.dates`."""
     match = WEEK_PARAM.match(value or "")
     if match:
         year, week = int(match["year"]), int(match["week"])
-        if 2000 <= year <= 2999:
+        if EARLIEST.year <= year <= LATEST.year:
             try:
                 return datetime.date.fromisocalendar(year, week, 1)
             except ValueError:

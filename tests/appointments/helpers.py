@@ -4,7 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from appointments.calendar import is_public_holiday
-from appointments.models import Appointment, Slot
+from appointments.models import Appointment, Shift, Slot
 from appointments.services import shift_create
 from referrals.models import State
 from tests.factories import Cast, referral_in_state
@@ -46,3 +46,17 @@ def started(appointment):
         )
         appointment.refresh_from_db()
     return appointment
+
+
+def legacy_shift(worker, *, day=None, start=datetime.time(9), end=datetime.time(12), **fields):
+    """A phone shift stored as it was before today's rules (repeat rules, dates and overlaps
+    were checked less), without its slots: rows production may still hold."""
+    return Shift.objects.create(
+        organization_id=worker.organization_id,
+        worker=worker,
+        mode="phone",
+        first_day=day or tomorrow(),
+        start_time=start,
+        end_time=end,
+        **fields,
+    )

@@ -1,18 +1,20 @@
-"""Twenty bookings race for one slot; two race for overlapping times of one worker."""
+"""Twenty bookings race for one slot; two race for overlapping times of one worker; two
+overlapping shifts of one worker are planned at once."""
 
 import datetime
 import functools
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from appointments import services
-from appointments.models import Appointment, Slot
+from appointments.models import Appointment, Shift, Slot
 from referrals.models import Referral, State
-from tests.appointments.helpers import accepted_with_shift, started, tomorrow
+from tests.appointments.helpers import accepted_with_shift, legacy_shift, started, tomorrow
 from tests.databases import postgresql_only
-from tests.factories import Cast, referral_in_state
+from tests.factories import Cast, api_token_for, referral_in_state
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -73,24 +75,13 @@ def test_two_overlapping_slots_of_one_worker_make_exactly_one_appointment():
     for day in range(5):
         first = referral_in_state(State.ACCEPTED, cast)[0]
         second = referral_in_state(State.ACCEPTED, cast)[0]
-        # two shifts of the same worker whose slots overlap by half an hour
+        # two shifts of the same worker whose slots overlap by half an hour (stored before
+        # overlapping shifts were refused)
         on = tomorrow() + datetime.timedelta(days=day)
-        a = services.shift_create(
-            actor=cast.handler,
-            worker=cast.handler,
-            mode="phone",
-            first_day=on,
-            start_time=datetime.time(9),
-            end_time=datetime.time(9, 45),
-        )
-        b = services.shift_create(
-            actor=cast.handler,
-            worker=cast.handler,
-            mode="video",
-            first_day=on,
-            start_time=datetime.time(9, 15),
-            end_time=datetime.time(10),
-        )
+        a = legacy_shift(cast.handler, day=on, end=datetime.time(9, 45))
+        b = legacy_shift(cast.handler, day=on, start=datetime.time(9, 15), end=datetime.time(10))
+        services.shift_extend_slots(shift=a)
+        services.shift_extend_slots(shift=b)
         slot_a, slot_b = a.slots.get(), b.slots.get()
         results = race(
             [
@@ -111,14 +102,9 @@ def test_the_database_itself_refuses_an_overlap_the_service_did_not_see():
     slot = shift.slots.first()
     other = referral_in_state(State.ACCEPTED, cast)[0]
     services.appointment_book(referral=_referral, slot=slot, actor=cast.handler)
-    overlapping = services.shift_create(
-        actor=cast.handler,
-        worker=cast.handler,
-        mode="video",
-        first_day=tomorrow(),
-        start_time=datetime.time(9, 30),
-        end_time=datetime.time(10, 30),
-    ).slots.first()
+    later = legacy_shift(cast.handler, start=datetime.time(9, 30), end=datetime.time(10, 30))
+    services.shift_extend_slots(shift=later)
+    overlapping = later.slots.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(
             referral=other,
@@ -132,14 +118,13 @@ def test_the_database_itself_refuses_an_overlap_the_service_did_not_see():
 
 
 def test_thirty_parallel_api_bookings_of_one_slot_give_one_201_and_twenty_nine_409():
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     cast = Cast()
     referrals = [referral_in_state(State.ACCEPTED, cast)[0] for _ in range(30)]
     _referral, cast, shift = accepted_with_shift(cast=cast)
     slot = shift.slots.first()
-    token = Token.objects.create(user=cast.handler).key
+    token = api_token_for(cast.handler)
 
     def book(referral_pk):
         api = APIClient()
@@ -174,3 +159,27 @@ def test_two_sessions_recorded_at_once_start_the_service_once_and_both_count():
         assert all(isinstance(r, Appointment) for r in results), results
         assert Referral.objects.get(pk=referral.pk).state == State.IN_SERVICE
         assert referral.events.filter(transition="start_service").count() == 1
+
+
+def test_two_overlapping_shifts_of_one_worker_planned_at_once_make_exactly_one():
+    """Each creation checks the worker's shifts under a lock on the worker's row: without it
+    both checks saw no shift and both were saved."""
+    cast = Cast()
+    for day in range(5):
+        on = tomorrow() + datetime.timedelta(days=day)
+        calls = [
+            functools.partial(
+                services.shift_create,
+                actor=cast.handler,
+                worker=cast.handler,
+                mode=mode,
+                first_day=on,
+                start_time=datetime.time(start),
+                end_time=datetime.time(start + 2),
+            )
+            for mode, start in (("phone", 9), ("video", 10))
+        ]
+        results = race(calls)
+        assert sum(isinstance(r, Shift) for r in results) == 1, results
+        assert sum(isinstance(r, ValidationError) for r in results) == 1, results
+    assert Shift.objects.filter(worker=cast.handler).count() == 5

@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from perhelinja.dates import BoundedDateTimeSerializerField
 from referrals.audit import record_accesses
 from referrals.models import AccessRecord
 from referrals.services import consent_withdraw
@@ -69,8 +70,8 @@ class ConsentCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=Scope.choices), allow_empty=False
     )
-    given_at = serializers.DateTimeField(required=False)
-    valid_until = serializers.DateTimeField(required=False)
+    given_at = BoundedDateTimeSerializerField(required=False)
+    valid_until = BoundedDateTimeSerializerField(required=False)
 
 
 class WithdrawSerializer(serializers.Serializer):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, serializers, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import services, two_factor
+from .authentication import TokenAuthentication
 from .filters import ServiceFilter
 from .models import Organization, Service
 
@@ -72,28 +73,65 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organization.objects.filter(is_active=True).order_by("name", "pk")
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(write_only=True, max_length=150)
+    password = serializers.CharField(
+        write_only=True, max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
     otp_token = serializers.CharField(
         required=False,
         allow_blank=True,
         write_only=True,
-        max_length=10,
+        max_length=20,
         label=gettext_lazy("Code from your authenticator app"),
         help_text=gettext_lazy(
-            "Required for accounts with two-factor authentication (and for coordinators)."
+            "Required for accounts with two-factor authentication (and for coordinators); "
+            "one of your backup codes works too."
         ),
     )
+
+    def validate(self, attrs):
+        # Through the authentication backends, so that django-axes counts the failures; on
+        # Django's request, where AxesMiddleware looks for a lockout to answer 429.
+        user = authenticate(
+            request=self.context["request"]._request,
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]},
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True)
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Username and password give a token; an account with a second factor, or one whose role
-    requires it, must also send the current code, so the API is no way around it."""
+class ObtainTokenView(APIView):
+    """POST: username and password give a token, valid until `expiry`; an account with a second
+    factor, or one whose role requires it, must also send the current code, so the API is no way
+    around it. DELETE with the token: revokes it (`?all=true`: every token of the person)."""
 
     serializer_class = TokenRequestSerializer
+
+    def _revoking(self) -> bool:
+        # No request while the schema is generated: then the DELETE's view of things.
+        return self.request is None or self.request.method == "DELETE"
+
+    def get_authenticators(self):
+        if self._revoking():
+            return [TokenAuthentication()]
+        return []  # the login itself: neither a session (no CSRF) nor an old token counts
+
+    def get_permissions(self):
+        if self._revoking():
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -102,13 +140,17 @@ class ObtainTokenView(ObtainAuthToken):
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="Wrong credentials, or a code missing or wrong."
             ),
+            403: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Too many tokens: revoke one first."
+            ),
             429: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Too many wrong codes: wait and try again."
+                OpenApiTypes.OBJECT,
+                description="Too many wrong codes, or failed logins: wait and try again.",
             ),
         },
     )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         code = serializer.validated_data.get("otp_token", "").replace(" ", "")
@@ -137,12 +179,38 @@ class ObtainTokenView(ObtainAuthToken):
                     }
                 )
             try:
-                services.totp_device_verify(user=user, token=code)
+                services.second_factor_verify(user=user, code=code)
             except DjangoValidationError as error:
                 if error.code == "throttled":
                     raise exceptions.Throttled(
                         wait=error.params["wait"], detail=_("Too many wrong codes.")
                     ) from error
                 raise exceptions.ValidationError({"otp_token": error.messages}) from error
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        try:
+            instance, token = services.api_token_create(user=user)
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from error
+        return Response({"token": token, "expiry": instance.expiry})
+
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "all",
+                OpenApiTypes.BOOL,
+                description="Revoke every token of the person, not only this one.",
+            )
+        ],
+        responses={
+            204: None,
+            401: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="No token, or one expired or revoked already."
+            ),
+        },
+    )
+    def delete(self, request, *args, **kwargs):
+        if request.query_params.get("all") in ("true", "1"):
+            services.api_tokens_revoke_all(user=request.user)
+        else:
+            services.api_token_revoke(user=request.user, token_key=request.auth.token_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)

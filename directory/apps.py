@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from . import two_factor  # noqa: F401  (registers its system check)
+        from . import signals, two_factor  # noqa: F401  (receivers; the system check)
         from .reference import on_post_migrate
 
         # Sent after all migrations ran, so every table exists; permissions are made on demand.

@@ -1,6 +1,7 @@
 """Who needs a second factor, and what the person has to do next before the session counts.
 
-A person with a confirmed TOTP device always enters a code after the password; the roles in
+A person with a confirmed TOTP device always enters a code after the password (or one of the
+one-time backup codes made at set-up, for a lost phone); the roles in
 settings.OTP_REQUIRED_ROLES (coordinators by default) must have one. The session is verified
 once django-otp's middleware finds the device in it (`request.user.is_verified()`), or when the
 person signed in at the organization's identity provider with a method it reports as strong
@@ -15,6 +16,7 @@ import segno
 from django.conf import settings
 from django.core import checks
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role
@@ -37,6 +39,11 @@ def two_factor_required(user) -> bool:
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def backup_codes_left(user) -> int:
+    """How many of the person's one-time backup codes are still unused."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def verified_by_idp(request) -> bool:

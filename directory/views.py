@@ -9,16 +9,18 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from referrals import selectors
 
 from . import services, two_factor
 from .filters import ServiceFilter
-from .forms import CodeForm
+from .forms import CodeForm, SecondFactorForm
+from .selectors import api_tokens_of
 
 
 @login_required
@@ -105,22 +107,53 @@ def _verified(request, device) -> None:
     django_otp.login(request, device)
 
 
-@login_required
-def account(request, remove_form: CodeForm | None = None):
-    """The person's own settings: the second factor and the password."""
+def _account_page(request, remove_form: CodeForm | None = None, backup_codes=None):
     user = request.user
+    device = two_factor.confirmed_device(user)
     context = {
-        "device": two_factor.confirmed_device(user),
+        "device": device,
         "required": two_factor.two_factor_required(user),
         "remove_form": remove_form or CodeForm(),
+        "backup_codes": backup_codes,
+        "backup_codes_left": two_factor.backup_codes_left(user) if device else 0,
+        "tokens": api_tokens_of(user),
     }
     return render(request, "directory/account.html", context)
 
 
 @login_required
+def account(request):
+    """The person's own settings: the second factor and its backup codes, the API tokens and
+    the password. POST: revoke one token (`revoke`) or all (`revoke_all`), or make new backup
+    codes (`backup_codes`), which this answer shows once."""
+    user = request.user
+    if request.method != "POST":
+        return _account_page(request)
+    if "backup_codes" in request.POST:
+        try:
+            codes = services.backup_codes_generate(user=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("account")
+        return _account_page(request, backup_codes=codes)
+    if "revoke_all" in request.POST:
+        services.api_tokens_revoke_all(user=user)
+        messages.success(request, _("All your API tokens are revoked."))
+    elif "revoke" in request.POST:
+        try:
+            services.api_token_revoke(user=user, token_key=request.POST["revoke"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The API token is revoked."))
+    return redirect("account")
+
+
+@login_required
 def two_factor_setup(request):
     """Set up an authenticator app: scan the QR code (or type the key), then prove it with a
-    code. Required roles are sent here until they have done so."""
+    code; the backup codes are then shown, once. Required roles are sent here until they have
+    done so."""
     user = request.user
     if two_factor.confirmed_device(user) is not None:
         return redirect("account")
@@ -133,8 +166,10 @@ def two_factor_setup(request):
             form.add_error("otp_token", error)
         else:
             _verified(request, device)
+            codes = services.backup_codes_generate(user=user)
             messages.success(request, _("Two-factor authentication is on."))
-            return redirect(next_url)
+            context = {"backup_codes": codes, "next": next_url}
+            return render(request, "directory/two_factor_setup.html", context)
     device = services.totp_device_prepare(user=user)
     context = {
         "form": form,
@@ -159,32 +194,47 @@ def two_factor_remove(request):
         else:
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("account")
-    return account(request, remove_form=form)
+    return _account_page(request, remove_form=form)
 
 
 def two_factor_verify(request):
-    """The second login step: a person with a device enters its current code."""
+    """The second login step: a person with a device enters its current code, or one of the
+    backup codes."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = _next_url(request, settings.LOGIN_REDIRECT_URL)
     if request.user.is_verified() or two_factor.pending_step(request.user) != two_factor.VERIFY:
         return redirect(next_url)
-    form = CodeForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.totp_device_verify(
-                user=request.user, token=form.cleaned_data["otp_token"]
+            device = services.second_factor_verify(
+                user=request.user, code=form.cleaned_data["otp_token"]
             )
         except ValidationError as error:
             form.add_error("otp_token", error)
         else:
             _verified(request, device)
+            if isinstance(device, StaticDevice):
+                left = two_factor.backup_codes_left(request.user)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You logged in with a backup code. %(left)d code is left: make new "
+                        "ones on your account page.",
+                        "You logged in with a backup code. %(left)d codes are left: make new "
+                        "ones on your account page.",
+                        left,
+                    )
+                    % {"left": left},
+                )
             return redirect(next_url)
     return render(request, "directory/two_factor_verify.html", {"form": form, "next": next_url})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change, checked by AUTH_PASSWORD_VALIDATORS, on the account page."""
+    """Django's password change, checked by AUTH_PASSWORD_VALIDATORS, on the account page.
+    Every API token of the person is revoked with the old password (directory/signals.py)."""
 
     template_name = "directory/password_change.html"
     success_url = reverse_lazy("account")

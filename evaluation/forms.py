@@ -8,8 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Challenge, Municipality, Organization, TargetGroup
+from perhelinja.dates import BoundedDateField
 
-from .models import COMMENT_MAX_LENGTH, Audience, OutreachKind, Reached, Scale, SpeedScale
+from .models import (
+    COMMENT_MAX_LENGTH,
+    EARLIEST_OUTREACH,
+    MAX_HEAD_COUNT,
+    Audience,
+    OutreachKind,
+    Reached,
+    Scale,
+    SpeedScale,
+)
 
 
 def _scale(label, choices=Scale.choices) -> forms.TypedChoiceField:
@@ -47,8 +57,14 @@ class ReferrerFeedbackForm(forms.Form):
     speed = _scale(_("How quickly did the family get help?"), SpeedScale.choices)
 
 
+HEAD_COUNT_TOO_LARGE = _("A head count is at most %(limit_value)s people; check the number.")
+
+
 class OutreachForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_OUTREACH.isoformat()}),
+    )
     municipality = forms.ModelChoiceField(
         label=_("Area"), queryset=Municipality.objects.order_by("-is_pilot", "name_fi")
     )
@@ -64,7 +80,11 @@ class OutreachForm(forms.Form):
         label=_("Audience"), choices=Audience.choices, widget=forms.RadioSelect
     )
     head_count = forms.IntegerField(
-        label=_("Head count"), min_value=1, help_text=_("How many people took part.")
+        label=_("Head count"),
+        min_value=1,
+        max_value=MAX_HEAD_COUNT,
+        help_text=_("How many people took part."),
+        error_messages={"max_value": HEAD_COUNT_TOO_LARGE},
     )
     target_groups = forms.ModelMultipleChoiceField(
         label=_("Target groups"),

@@ -25,6 +25,14 @@ from directory.models import Challenge, Municipality, Organization, TargetGroup
 from referrals.models import Referral
 
 COMMENT_MAX_LENGTH = 2000
+# Outreach figures are summed in the coordinators' reports, so one typo (a head count of a
+# billion, the year 1900) would outweigh every real activity. Bounds a person could mean: a
+# large fair draws hundreds, not thousands; the reports look back years, not decades, and 2020
+# leaves room for records brought over from before the service, so an older date is a mistyped
+# year (2002 for 2022). The service's message names the date. The upper bound, today, is the
+# service's rule (an activity is recorded once held); the database cannot check "today".
+MAX_HEAD_COUNT = 2000
+EARLIEST_OUTREACH = datetime.date(2020, 1, 1)
 
 
 class Scale(models.IntegerChoices):
@@ -250,6 +258,13 @@ class OutreachActivity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(head_count__gte=1), name="outreach_head_count_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(head_count__lte=MAX_HEAD_COUNT),
+                name="outreach_head_count_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date__gte=EARLIEST_OUTREACH), name="outreach_date_not_too_old"
             ),
         ]
 

@@ -29,6 +29,8 @@ from referrals.models import Referral, State
 
 from .models import (
     COMMENT_MAX_LENGTH,
+    EARLIEST_OUTREACH,
+    MAX_HEAD_COUNT,
     Audience,
     FeedbackAnswer,
     FeedbackInvitation,
@@ -253,6 +255,8 @@ def _outreach_values(
     errors = {}
     if date > timezone.localdate():
         errors["date"] = _("Record an activity once it has taken place.")
+    elif date < EARLIEST_OUTREACH:
+        errors["date"] = _("Give a date not before 1 January 2020.")
     if municipality is None:
         errors["municipality"] = _("Choose the area.")
     if not organizations:
@@ -265,6 +269,10 @@ def _outreach_values(
         errors["audience"] = _("Choose one of the audiences.")
     if not isinstance(head_count, int) or head_count < 1:
         errors["head_count"] = _("Give the number of people who took part.")
+    elif head_count > MAX_HEAD_COUNT:
+        errors["head_count"] = _(
+            "A head count is at most %(limit_value)s people; check the number."
+        ) % {"limit_value": MAX_HEAD_COUNT}
     if errors:
         raise ValidationError(errors)
     return organizations

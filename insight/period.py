@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from directory.models import Municipality
+from perhelinja.dates import EARLIEST, LATEST
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass(frozen=True)
 class Period:
-    """Inclusive local days (Europe/Helsinki)."""
+    """Inclusive local days (Europe/Helsinki), within the window of `perhelinja.dates`."""
 
     start: datetime.date
     end: datetime.date
@@ -25,6 +26,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("A period cannot end before it starts.")
+        if self.start < EARLIEST or self.end > LATEST:
+            raise ValueError(f"A period lies between {EARLIEST} and {LATEST}.")
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

@@ -20,7 +20,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.task import Task
 from pydantic import ValidationError as PydanticValidationError
 from rest_framework import exceptions, permissions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer
@@ -31,6 +31,7 @@ from appointments.models import Appointment, NextStep, ServiceGiven
 from appointments.services import get_appointment_for_user, outcome_report
 from consent.models import Scope
 from consent.selectors import get_consent_for_user, may_read_personal
+from directory.authentication import TokenAuthentication
 from directory.models import Organization, ReceptionSite, Service
 from perhelinja.fastpath import CHALLENGES, DECLINES, referral_lists
 from perhelinja.fsm import TransitionRefused
@@ -92,13 +93,9 @@ TASK_STATUSES = frozenset(
         "entered-in-error",
     }
 )
-# The Task.status an owning organization may set, and the referral action that sets it.
-STATUS_ACTIONS = {
-    "accepted": "accept",
-    "rejected": "decline",
-    "on-hold": "return",
-    "completed": "complete",
-}
+# The Task.status a client may set; which referral action sets it is read from the actions'
+# transitions and FHIR_TASK_STATUS (`_action_setting`), never from a table of its own.
+SETTABLE_STATUSES = frozenset({"accepted", "rejected", "on-hold", "completed"})
 # The next steps of an outcome report that end the service here (more sessions keeps it in
 # service; an onward step to another organization is reported on the outcome page).
 COMPLETING_STEPS = frozenset(
@@ -548,7 +545,7 @@ class TaskView(ReferralSearchMixin, FHIRView):
         new_status = change["status"]
         outcome = _outcome_data(change.get("output") or []) if new_status == "completed" else {}
         if new_status != referral.fhir_status:
-            name = STATUS_ACTIONS.get(new_status)
+            name = _action_setting(referral, new_status)
             if name is None:
                 raise TransitionRefused(
                     [
@@ -567,6 +564,22 @@ class TaskView(ReferralSearchMixin, FHIRView):
             record_access(request, referral, FHIR)
         lists = _lists([referral])[referral.pk]
         return Response(task_of(referral, lists, request.user, shown=shown))
+
+
+def _action_setting(referral: Referral, status: str) -> str | None:
+    """The referral action whose transition leads to a state of this Task status: one from
+    the referral's state where there is one, else any (the runner then refuses it with the
+    reason, as the page would). None for a status a client may not set."""
+    if status not in SETTABLE_STATUSES:
+        return None
+    sources: dict[str, set] = {}
+    for transition in referral.get_all_state_transitions():
+        if FHIR_TASK_STATUS.get(transition.target) == status:
+            sources.setdefault(transition.name, set()).add(transition.source)
+    found = [action for action in REFERRAL_ACTIONS if action.transition in sources]
+    here = [a for a in found if sources[a.transition] & {referral.state, "*", "+"}]
+    chosen = here or found
+    return chosen[0].name if chosen else None
 
 
 # --- consents, appointments ---------------------------------------------------------------------

@@ -6,14 +6,15 @@ import datetime
 
 import django_filters
 from django import forms
-from django.utils.translation import gettext_lazy as _
+
+from perhelinja.dates import validate_date_in_window
 
 
 class UTCDateTimeField(forms.DateTimeField):
-    """An ISO 8601 moment within sane years, handed to the database in UTC: PostgreSQL refuses
-    offsets beyond ±15:59 that ISO 8601 parsers accept."""
-
-    default_error_messages = {"range": _("Give a date between the years 1900 and 2200.")}
+    """An ISO 8601 moment within the service's window of dates (`perhelinja.dates`), handed to
+    the database in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
+    The window is checked on the moment as written, before the conversion, which at the ends of
+    Python's calendar would overflow."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["iso-8601"])
@@ -26,8 +27,7 @@ class UTCDateTimeField(forms.DateTimeField):
         value = super().to_python(value)
         if value is None:
             return None
-        if not (1900 <= value.year <= 2200):
-            raise forms.ValidationError(self.error_messages["range"], code="range")
+        validate_date_in_window(value)
         return value.astimezone(datetime.UTC)
 
 

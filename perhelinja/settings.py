@@ -5,6 +5,7 @@ the defaults make `make demo` work with no services (SQLite, eager Celery).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,19 +61,23 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as hashes, expiring (see REST_KNOX and API_TOKEN_HOURS).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time backup codes for a lost phone, made when the authenticator app is set up.
+    "django_otp.plugins.otp_static",
     "perhelinja.apps.PerhelinjaConfig",
     "directory",
     "consent",
     "referrals",
     "appointments",
     "evaluation",
+    "packages",
     "insight",
     "interop",
 ]
@@ -154,10 +159,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: after AXES_FAILURE_LIMIT failures a username from one address waits an hour.
+# The number of reverse proxies in front of the application that append the client's address
+# to X-Forwarded-For (1 behind one nginx). 0: the header is ignored, the address is the peer's.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Login throttling (directory/lockout.py): after AXES_FAILURE_LIMIT failures a username from one
+# client address waits an hour; after AXES_USERNAME_FAILURE_LIMIT failures from any addresses
+# the username does. Attempts made while locked are not counted, so one address adds at most
+# AXES_FAILURE_LIMIT an hour to a username's count.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_USERNAME_FAILURE_LIMIT = envint("AXES_USERNAME_FAILURE_LIMIT", "30")
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "directory.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "directory.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "directory.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Sessions end after SESSION_IDLE_SECONDS without activity, and with the browser.
@@ -195,8 +211,13 @@ CONTENT_SECURITY_POLICY = {
 # Two-factor authentication (TOTP): offered to everyone, required for these roles.
 OTP_REQUIRED_ROLES = envlist("OTP_REQUIRED_ROLES", "coordinator")
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Perhelinja")
-# Each wrong code doubles the wait before the next attempt: 1, 2, 4, 8 … seconds.
+# Each wrong code doubles the wait before the next attempt: 1, 2, 4, 8 … seconds, up to the
+# last doubling within OTP_THROTTLE_MAX_SECONDS (256 s with these defaults). Backup codes alike.
 OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", "1")
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_THROTTLE_MAX_SECONDS = envint("OTP_THROTTLE_MAX_SECONDS", "300")
+# How many one-time backup codes a person gets at a time.
+OTP_BACKUP_CODES = envint("OTP_BACKUP_CODES", "10")
 # The admin's device pages never show a key or its QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
@@ -299,6 +320,11 @@ if not FIELD_ENCRYPTION_KEYS and not DEBUG:
 
 # Text messages to families: the console backend prints them; a gateway is one more class.
 SMS_BACKEND = os.getenv("SMS_BACKEND", "perhelinja.sms.ConsoleBackend")
+# Phone numbers (django-phonenumber-field): typed as people write them, Finnish by default
+# ("040 123 4567"), stored and sent in E.164 ("+358401234567").
+PHONENUMBER_DEFAULT_REGION = "FI"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
 # How long a family's link to offered slots stays valid (hours), and the reminder lead time.
 SLOT_OFFER_VALID_HOURS = envint("SLOT_OFFER_VALID_HOURS", "72")
 APPOINTMENT_REMINDER_HOURS = envint("APPOINTMENT_REMINDER_HOURS", "24")
@@ -312,10 +338,24 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# API tokens (django-rest-knox): only a hash is stored; a token is valid for API_TOKEN_HOURS, for
+# the roles in OTP_REQUIRED_ROLES API_TOKEN_HOURS_OTP_ROLES; a person holds at most
+# API_TOKENS_PER_USER at once. Revoked by their owner (account page, DELETE on the token URL),
+# and all of them on a password change, turning the second factor off and deactivation.
+API_TOKEN_HOURS = envint("API_TOKEN_HOURS", "8")
+API_TOKEN_HOURS_OTP_ROLES = envint("API_TOKEN_HOURS_OTP_ROLES", "1")
+API_TOKENS_PER_USER = envint("API_TOKENS_PER_USER", "10")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 REST_FRAMEWORK = {
+    # The token first: a request without valid credentials is answered 401 with
+    # `WWW-Authenticate: Token` (an expired token, too), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "directory.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -329,6 +369,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The client address of the anonymous rate, behind TRUSTED_PROXY_COUNT proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.getenv("API_RATE_ANON", "60/minute"),
         "user": os.getenv("API_RATE_USER", "600/minute"),
@@ -347,6 +389,8 @@ SPECTACULAR_SETTINGS = {
         "ModeCodeEnum": "directory.models.ModeCode",
         "ReferralStateEnum": "referrals.models.State",
         "AppointmentStateEnum": "appointments.models.AppointmentState",
+        "PackageStateEnum": "packages.models.State",
+        "LanguageCodeEnum": "directory.models.LanguageCode",
     },
 }
 
@@ -388,6 +432,10 @@ OUTBOX_REPUBLISH_SECONDS = envint("OUTBOX_REPUBLISH_SECONDS", "180")
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "20")
 # The coordinator dashboard reads stored figures younger than this (seconds); 0 = always live.
 INSIGHT_SNAPSHOT_SECONDS = envint("INSIGHT_SNAPSHOT_SECONDS", "900")
+# Coverage map: a cell overlaps when this many services reach it and fewer than COVERAGE_LOW_USE
+# referrals were submitted there in twelve months (never below 5: the mark must not reveal 1-4).
+COVERAGE_OVERLAP_SERVICES = envint("COVERAGE_OVERLAP_SERVICES", "5")
+COVERAGE_LOW_USE = envint("COVERAGE_LOW_USE", "5")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "43200"),
     # A broker that takes the connection but never answers must not hold a request: the

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -35,6 +36,12 @@ from .models import (
     FamilyLanguage,
     Referral,
     State,
+)
+from .validators import (
+    PHONE_INVALID,
+    normalize_identity_code,
+    phone_e164,
+    validate_identity_code,
 )
 
 # What a caller of the API may do: every action a person takes (the booking and the outcome
@@ -188,12 +195,25 @@ class ReferralWriteSerializer(serializers.Serializer):
     )
     preferred_times = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=200)
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_phone = PhoneNumberField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        error_messages={"invalid": PHONE_INVALID},
+        help_text="As people write it (Finnish by default, e.g. 041 234 5678); answered in E.164.",
+    )
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=FamilyLanguage.choices)
     language_other = serializers.CharField(max_length=60, required=False, allow_blank=True)
     interpreter_needed = serializers.BooleanField(required=False)
     identity_code = serializers.CharField(max_length=11, required=False, allow_blank=True)
+    identity_code_temporary = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="The identity code is a temporary one (individual number 900-999): "
+        "such a code is refused without this.",
+    )
     description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     children_birth_years = serializers.ListField(
         child=serializers.IntegerField(), required=False, max_length=20
@@ -206,6 +226,9 @@ class ReferralWriteSerializer(serializers.Serializer):
             self.fields["consent"].queryset = Consent.objects.filter(recorded_by=request.user)
         if self.instance is not None:
             del self.fields["consent"]  # a draft keeps the consent it was made under
+
+    def validate_contact_phone(self, number) -> str:
+        return phone_e164(number)
 
     def validate_children_birth_years(self, years):
         this_year = timezone.localdate().year
@@ -222,6 +245,14 @@ class ReferralWriteSerializer(serializers.Serializer):
             errors["contact_phone"] = [_("Give a phone number or an email address.")]
         if merged.get("language") == FamilyLanguage.OTHER and not merged.get("language_other"):
             errors["language_other"] = [_("Name the language.")]
+        code = normalize_identity_code(data.get("identity_code", ""))
+        if code:
+            try:
+                validate_identity_code(
+                    code, allow_temporary=data.get("identity_code_temporary", False)
+                )
+            except DjangoValidationError as error:
+                errors["identity_code"] = error.messages
         if errors:
             raise serializers.ValidationError(errors)
         return data
@@ -237,6 +268,7 @@ class ReferralWriteSerializer(serializers.Serializer):
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
         data.pop("consent", None)
+        data.pop("identity_code_temporary", None)
         if "preferred_modes" in data:
             data["modes"] = data.pop("preferred_modes")
         return data

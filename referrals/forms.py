@@ -7,8 +7,10 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from consent.models import GiverRole, Method, Scope
 from directory.models import (
@@ -18,9 +20,16 @@ from directory.models import (
     Organization,
     TargetGroup,
 )
+from perhelinja.dates import BoundedDateField
 
 from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
-from .validators import normalize_identity_code, validate_identity_code
+from .validators import (
+    PHONE_INVALID,
+    is_temporary_identity_code,
+    normalize_identity_code,
+    phone_e164,
+    validate_identity_code,
+)
 
 REASON_MAX_LENGTH = 2000
 
@@ -69,7 +78,7 @@ class ConsentForm(forms.Form):
             raise forms.ValidationError(NO_SHARING, code="no_sharing")
         return scopes
 
-    valid_until = forms.DateField(
+    valid_until = BoundedDateField(
         label=_("Valid until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -112,7 +121,10 @@ class FamilyForm(forms.Form):
         max_length=200,
         error_messages=_required(_("Enter the name of the family's contact person.")),
     )
-    contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    # Typed as people write them ("040 123 4567"), kept in E.164; shown nationally again.
+    contact_phone = PhoneNumberField(
+        label=_("Phone"), required=False, error_messages={"invalid": PHONE_INVALID}
+    )
     contact_email = forms.EmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(
         label=_("Preferred language"),
@@ -132,6 +144,11 @@ class FamilyForm(forms.Form):
         max_length=11,
         required=False,
         help_text=_("Only when the receiving organization needs it."),
+    )
+    identity_code_temporary = forms.BooleanField(
+        label=_("The identity code is temporary"),
+        required=False,
+        help_text=_("Tick only if the family has a temporary code (individual number 900–999)."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -158,15 +175,24 @@ class FamilyForm(forms.Form):
         error_messages=_required(_("Describe the family's situation.")),
     )
 
+    def clean_contact_phone(self):
+        return phone_e164(self.cleaned_data["contact_phone"])
+
     def clean_identity_code(self):
-        # Checked here with the other fields, so that its error shows on the first submit too.
-        code = normalize_identity_code(self.cleaned_data["identity_code"])
-        if code:
-            validate_identity_code(code)
-        return code
+        return normalize_identity_code(self.cleaned_data["identity_code"])
 
     def clean(self):
         data = super().clean()
+        # Checked here with the other fields, so that its error shows on the first submit too;
+        # a temporary number passes only with the box beside it ticked.
+        if data.get("identity_code"):
+            try:
+                validate_identity_code(
+                    data["identity_code"],
+                    allow_temporary=data.get("identity_code_temporary", False),
+                )
+            except ValidationError as error:
+                self.add_error("identity_code", error)
         if not (data.get("contact_phone") or data.get("contact_email")):
             self.add_error("contact_phone", _("Give a phone number or an email address."))
         if data.get("language") == FamilyLanguage.OTHER and not data.get("language_other"):
@@ -175,6 +201,7 @@ class FamilyForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("identity_code_temporary", None)  # decided here; the referral keeps the code
         return {
             **{k: v for k, v in data.items() if k not in ("challenges", "children_birth_years")},
             "challenges": data["challenges"],
@@ -192,6 +219,7 @@ class FamilyForm(forms.Form):
             "interpreter_needed": referral.interpreter_needed,
             "children_birth_years": ", ".join(str(c.birth_year) for c in referral.children.all()),
             "identity_code": referral.identity_code,
+            "identity_code_temporary": is_temporary_identity_code(referral.identity_code),
             "municipality": referral.municipality_id,
             "target_group": referral.target_group_id,
             "challenges": list(referral.challenges.values_list("pk", flat=True)),

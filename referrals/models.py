@@ -26,9 +26,30 @@ from directory.models import (
 from perhelinja.crypto import EncryptedCharField
 from perhelinja.fsm import condition
 
-from .validators import validate_identity_code
+from .validators import phone_e164, validate_phone_number, validate_stored_identity_code
 
 DESCRIPTION_MAX_LENGTH = 2000
+
+
+class E164PhoneField(models.CharField):
+    """A phone number kept as text in E.164 ("+358401234567"). What was typed ("040 123 4567",
+    Finnish by default) is parsed with django-phonenumber-field when the model is cleaned or
+    saved. The value stays a plain string, so pages, PDFs, FHIR resources and exports read it
+    as any text; text that is no valid number is kept as it was and fails validation (see
+    migration 0010), and `perhelinja.sms` sends nothing to it."""
+
+    default_validators = [validate_phone_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return phone_e164(value) if value else value
+
+    def get_prep_value(self, value):
+        return self.to_python(super().get_prep_value(value))
 
 
 class State(models.TextChoices):
@@ -228,7 +249,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     # The family: minimal by design.
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_phone = E164PhoneField(_("phone"), blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     language = models.CharField(
         _("preferred language"),
@@ -242,7 +263,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         _("personal identity code"),
         plain_max_length=11,
         blank=True,
-        validators=[validate_identity_code],
+        validators=[validate_stored_identity_code],
         help_text=_("Optional. Only when the receiving organization needs it. Stored encrypted."),
     )
     target_group = models.ForeignKey(

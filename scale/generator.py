@@ -1644,7 +1644,7 @@ class Generator:
                 unit,
                 municipality,
                 name if personal else "",
-                f"+358 40 {rnd.randrange(1000000, 9999999)}" if personal else "",
+                f"+35840{rnd.randrange(1000000, 9999999)}" if personal else "",  # E.164, as stored
                 f"perhe{pk}@example.invalid" if personal and rnd.random() < 0.5 else "",
                 language,
                 rnd.choice(OTHER_LANGUAGES) if language == "other" and personal else "",

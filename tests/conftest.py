@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 # CI sets PERHELINJA_NO_SKIP=1: there every service and browser is installed, so a skip
 # means something is missing and must fail the run instead of passing silently.
@@ -40,6 +41,13 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the API's throttle counts, the lockouts and the
+    statistics snapshots of one test must not decide another's answer."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,10 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from consent.models import Consent, GiverRole, Method
+from directory import services as directory_services
 from directory.models import (
     Availability,
     Challenge,
@@ -212,13 +214,15 @@ def referral_in_state(state: State, cast: Cast | None = None) -> tuple[Referral,
     return referral, cast
 
 
-def api_client_for(user):
-    """An API client that authenticates as `user` with a token (no password, no second factor:
-    the token endpoint has tests of its own)."""
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
+def api_token_for(user) -> str:
+    """A new API token of `user`, made the way the token endpoint makes it (no password, no
+    second factor: the endpoint has tests of its own)."""
+    _instance, token = directory_services.api_token_create(user=user)
+    return token
 
+
+def api_client_for(user):
+    """An API client that authenticates as `user` with a token of `api_token_for`."""
     api = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return api

@@ -1,7 +1,11 @@
 """Every API endpoint against every role: each sees only what it may, and what it may not
 know exists is 404 — above all a referral, to other municipalities and organizations."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from appointments.services import appointment_book, outcome_report
@@ -163,3 +167,31 @@ def test_writes_are_refused_to_roles_that_do_not_make_them(world):
 def test_cast_helper_is_not_shared_between_worlds():
     """Sanity: two casts never share an organization, so 'another organization' is real."""
     assert Cast().organization != Cast().organization
+
+
+def test_a_token_revoked_or_expired_reaches_nothing_that_needs_one(world):
+    """The referral holder's tokens after a password change and after their expiry: every
+    endpoint that needs credentials answers 401, with the expected challenge."""
+    worker = world["people"]["worker_x"]
+    paths = [
+        f"/api/v1/referrals/{world['referral'].pk}/",
+        "/api/v1/referrals/",
+        "/api/v1/appointments/",
+        "/api/v1/shifts/",
+        "/api/v1/outcomes/",
+        "/api/v1/consents/",
+        "/api/v1/organizations/",
+        "/api/v1/slots/",
+        f"/fhir/Task/{world['referral'].pk}",
+    ]
+    revoked = client_for(worker)
+    assert {p: revoked.get(p).status_code for p in paths[:3]} == dict.fromkeys(paths[:3], 200)
+
+    worker.set_password("uusi-salasana-kahdeksan-8")
+    worker.save()
+    expired = client_for(worker)
+    AuthToken.objects.filter(user=worker).update(expiry=timezone.now() - timedelta(seconds=1))
+    for api in (revoked, expired):
+        answers = {path: api.get(path) for path in paths}
+        assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(paths, 401)
+        assert all(r["WWW-Authenticate"] == "Token" for r in answers.values())

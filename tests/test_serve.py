@@ -36,7 +36,8 @@ CACHE_URL = os.environ.get("E2E_CACHE_URL", "redis://127.0.0.1:6379/13")
 DATABASE = f"perhelinja_e2e_{os.getpid()}"
 PASSWORD = "secret-pass-123"  # tests.factories' password
 FAMILY_EMAIL = "perhe.e2e@example.invalid"
-FAMILY_PHONE = "+358 40 123 4567"
+FAMILY_PHONE = "+358 40 123 4567"  # as typed; stored and texted as E.164
+FAMILY_PHONE_E164 = "+358401234567"
 STARTUP_SECONDS = 120  # a fresh database: every migration runs first
 WORKER_SECONDS = 30
 
@@ -420,7 +421,7 @@ def test_make_serve_takes_a_referral_from_draft_to_completed_through_the_api(ser
             assert "Meikäläinen".encode() not in text and b"Meik" not in text
     wait_for(
         lambda: re.search(  # the worker's stdout goes through its logger
-            rf"^worker +\| .*SMS to {re.escape(FAMILY_PHONE)}:$",
+            rf"^worker +\| .*SMS to {re.escape(FAMILY_PHONE_E164)}:$",
             log.read_text(errors="replace"),
             re.MULTILINE,
         ),

@@ -68,9 +68,13 @@ def test_a_coordinator_sets_up_the_second_factor_at_the_first_login(page, live_s
     page.fill("#id_otp_token", f"{totp(b32decode(secret)):06d}")
     page.locator("main form button[type=submit]").click()
 
+    # The backup codes, shown this once, then on to where the login was going.
+    expect(page.locator("#backup-code-list li")).to_have_count(10)
+    expect(page.get_by_role("status")).to_be_visible()  # "two-factor authentication is on"
+    axe_check(page)
+    page.locator("main a.hds-button[href='/']").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator("h1")).to_have_text(f"Tervetuloa, {coordinator.first_name}")
-    expect(page.get_by_role("status")).to_be_visible()  # "two-factor authentication is on"
 
 
 def test_the_code_step_refuses_a_wrong_code_and_accepts_the_right_one(page, live_server, axe_check):

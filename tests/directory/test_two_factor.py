@@ -1,16 +1,21 @@
 """Two-factor authentication (TOTP): offered to everyone, required for coordinators, no way
 around it through the API or the admin."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from directory import services, two_factor
 from directory.two_factor import check_required_roles
 from tests.factories import CoordinatorFactory, ProfessionalFactory, WorkerFactory
 from tests.two_factor import code, confirmed_device, verified_login
@@ -78,7 +83,8 @@ def test_setting_up_shows_a_qr_code_and_the_key_and_needs_a_right_code(client):
 
     unthrottle(device)
     right = client.post(SETUP, {"otp_token": code(device), "next": "/triage/"})
-    assert right["Location"] == "/triage/"
+    assert right.status_code == 200  # the backup codes, once; then on to /triage/
+    assert 'href="/triage/"' in right.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
@@ -186,7 +192,8 @@ def test_other_roles_are_not_forced_but_can_turn_it_on(client, factory):
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=user)
     response = client.post(SETUP, {"otp_token": code(device)})
-    assert response["Location"] == reverse("account")
+    assert response.status_code == 200
+    assert f'href="{reverse("account")}"' in response.content.decode()
     assert client.get("/").status_code == 200  # this session is verified already
 
     client.logout()
@@ -309,3 +316,132 @@ def test_totp_code_needs_a_device(settings):
     user = ProfessionalFactory()
     with pytest.raises(CommandError, match="no confirmed two-factor device"):
         call_command("totp_code", user.username, stdout=StringIO())
+
+
+# --- the wait after wrong codes has a ceiling ----------------------------------------------
+
+
+def test_the_wait_after_wrong_codes_stops_doubling_at_the_ceiling(client, settings):
+    """Without a ceiling, forty wrong codes (anyone's who knows the password) would make the
+    owner wait 2**39 seconds."""
+    settings.OTP_THROTTLE_MAX_SECONDS = 300
+    coordinator = CoordinatorFactory()
+    device = confirmed_device(coordinator)
+    password_login(client, coordinator)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=40, throttling_failure_timestamp=timezone.now()
+    )
+
+    response = client.post(VERIFY, {"otp_token": code(device)})
+    assert "Try again in 256 seconds." in response.content.decode()
+
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=257)
+    )
+    response = client.post(VERIFY, {"otp_token": code(device), "next": "/triage/"})
+    assert response["Location"] == "/triage/"
+
+
+def test_the_ceiling_follows_the_setting_and_the_throttle_factor(settings):
+    settings.OTP_THROTTLE_MAX_SECONDS = 60
+    settings.OTP_TOTP_THROTTLE_FACTOR = 3
+    user = ProfessionalFactory()
+    device = confirmed_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=25, throttling_failure_timestamp=timezone.now()
+    )
+    with pytest.raises(ValidationError) as error:
+        services.totp_device_verify(user=user, token="000000")
+    assert error.value.params["wait"] == 48  # 3 * 2**4: the last doubling within 60 s
+
+
+# --- backup codes --------------------------------------------------------------------------
+
+
+def set_up(client, user, next_url="/"):
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=user)
+    response = client.post(SETUP, {"otp_token": code(device), "next": next_url})
+    return device, response
+
+
+def test_setting_up_shows_ten_backup_codes_once(client):
+    coordinator = CoordinatorFactory()
+    password_login(client, coordinator)
+    _device, response = set_up(client, coordinator)
+
+    codes = response.context["backup_codes"]
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    html = response.content.decode()
+    assert all(f"{c[:4]} {c[4:]}" in html for c in codes)
+    assert two_factor.backup_codes_left(coordinator) == 10
+
+    account = client.get(reverse("account")).content.decode()
+    assert "You have 10 unused backup codes." in account
+    assert not any(c[:4] + " " + c[4:] in account for c in codes)  # never shown again
+
+
+def test_a_backup_code_passes_the_code_step_once(client):
+    coordinator = CoordinatorFactory()
+    password_login(client, coordinator)
+    _device, response = set_up(client, coordinator)
+    backup = response.context["backup_codes"][0]
+    client.logout()
+
+    password_login(client, coordinator)
+    typed = f"{backup[:4]}-{backup[4:]}".upper()  # as people copy it
+    response = client.post(VERIFY, {"otp_token": typed, "next": "/triage/"})
+    assert response["Location"] == "/triage/"
+    triage = client.get("/triage/")
+    assert triage.status_code == 200
+    assert "You logged in with a backup code. 9 codes are left" in triage.content.decode()
+    assert two_factor.backup_codes_left(coordinator) == 9
+    client.logout()
+
+    password_login(client, coordinator)
+    again = client.post(VERIFY, {"otp_token": backup, "next": "/triage/"})
+    assert again.status_code == 200
+    assert "The code is wrong or has expired" in again.content.decode()
+    assert client.get("/triage/").status_code == 302
+
+
+def test_a_backup_code_gets_an_api_token_once():
+    coordinator = CoordinatorFactory()
+    confirmed_device(coordinator)
+    backup = services.backup_codes_generate(user=coordinator)[3]
+    credentials = {"username": coordinator.username, "password": PASSWORD, "otp_token": backup}
+    assert token(credentials).status_code == 200
+    StaticDevice.objects.filter(user=coordinator).update(throttling_failure_timestamp=None)
+    assert token(credentials).status_code == 400
+
+
+def test_new_backup_codes_replace_the_old_ones(client):
+    user = ProfessionalFactory()
+    verified_login(client, user)
+    old = services.backup_codes_generate(user=user)
+
+    response = client.post(reverse("account"), {"backup_codes": "1"})
+    new = response.context["backup_codes"]
+    assert len(new) == 10
+    assert not set(old) & set(new)
+    assert f"{new[0][:4]} {new[0][4:]}" in response.content.decode()
+    assert two_factor.backup_codes_left(user) == 10
+    with pytest.raises(ValidationError):
+        services.backup_code_verify(user=user, code=old[0])
+
+
+def test_backup_codes_need_a_second_factor_first(client):
+    user = ProfessionalFactory()
+    client.force_login(user)
+    response = client.post(reverse("account"), {"backup_codes": "1"}, follow=True)
+    assert "Set up two-factor authentication first." in response.content.decode()
+    assert not StaticDevice.objects.filter(user=user).exists()
+
+
+def test_turning_the_second_factor_off_removes_the_backup_codes(client):
+    user = ProfessionalFactory()
+    device = verified_login(client, user)
+    services.backup_codes_generate(user=user)
+    client.post(reverse("two_factor_remove"), {"otp_token": code(device)})
+    assert not StaticDevice.objects.filter(user=user).exists()

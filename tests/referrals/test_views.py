@@ -174,7 +174,7 @@ def test_the_wizard_refuses_without_a_sharing_consent(client):
         actor=cast.referrer,
         consent=ConsentFactory(recorded_by=cast.referrer, scope_share_referral=False),
         contact_name="A",
-        contact_phone="1",
+        contact_phone="+358 40 000 0001",
         target_group=cast.target_group,
         description="x",
         challenges=[cast.challenge],

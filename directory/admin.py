@@ -11,9 +11,11 @@ from .models import (
     OutcomeTheme,
     ReceptionSite,
     Service,
+    ServiceArea,
     TargetGroup,
     User,
 )
+from .service_areas import SOURCE as SERVICE_AREAS_SOURCE
 
 
 @admin.register(Municipality)
@@ -34,6 +36,15 @@ class TermAdmin(admin.ModelAdmin):
 admin.site.register(TargetGroup, TermAdmin)
 admin.site.register(Challenge, TermAdmin)
 admin.site.register(OutcomeTheme, TermAdmin)
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(TermAdmin):
+    """The family-centre service areas; the list shows where the wording comes from."""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": SERVICE_AREAS_SOURCE}
+        return super().changelist_view(request, extra_context)
 
 
 class ServiceInline(admin.TabularInline):
@@ -61,10 +72,17 @@ class OrganizationAdmin(admin.ModelAdmin):
 class ServiceAdmin(admin.ModelAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["name_fi", "organization", "availability", "is_active"]
-    list_filter = ["availability", "is_active", "modes", "languages", "organization"]
+    list_filter = [
+        "availability",
+        "is_active",
+        "service_areas",
+        "modes",
+        "languages",
+        "organization",
+    ]
     list_select_related = ["organization"]
     search_fields = ["name_fi", "name_sv", "name_en", "organization__name"]
-    filter_horizontal = ["target_groups", "challenges", "municipalities"]
+    filter_horizontal = ["target_groups", "challenges", "service_areas", "municipalities"]
     autocomplete_fields = ["organization"]
     fieldsets = [
         (None, {"fields": ["organization", "url", "is_active"]}),
@@ -82,6 +100,7 @@ class ServiceAdmin(admin.ModelAdmin):
             },
         ),
         (_("Who it is for"), {"fields": ["target_groups", "challenges"]}),
+        (_("Family centre"), {"fields": ["service_areas"]}),
         (_("Where and how"), {"fields": ["availability", "municipalities", "modes", "languages"]}),
     ]
 

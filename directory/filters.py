@@ -1,7 +1,8 @@
 """Search of the public service catalogue (palvelupaketti).
 
-The URL carries stable values only: target group and challenge slugs, the municipality code and
-the mode codes, so a search can be bookmarked and shared and survives edits in the admin.
+The URL carries stable values only: target group, challenge and family-centre service area
+slugs, the municipality code and the mode codes, so a search can be bookmarked and shared and
+survives edits in the admin.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Challenge, LanguageCode, ModeCode, Municipality, Service, TargetGroup
+from .models import (
+    Challenge,
+    LanguageCode,
+    ModeCode,
+    Municipality,
+    Service,
+    ServiceArea,
+    TargetGroup,
+)
 
 # The words of a query are matched (all of them) against these fields.
 SEARCH_FIELDS = [
@@ -71,6 +80,7 @@ def public_services() -> QuerySet[Service]:
             "municipalities",
             Prefetch("target_groups", queryset=TargetGroup.objects.filter(is_active=True)),
             Prefetch("challenges", queryset=Challenge.objects.filter(is_active=True)),
+            Prefetch("service_areas", queryset=ServiceArea.objects.filter(is_active=True)),
         )
     )
 
@@ -116,6 +126,14 @@ class ServiceFilter(django_filters.FilterSet):
         queryset=Challenge.objects.filter(is_active=True),
         to_field_name="slug",
         empty_label=_("All topics"),
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        label=_("Family-centre service area"),
+        field_name="service_areas",
+        queryset=ServiceArea.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label=_("All service areas"),
+        help_text=_("The areas of the family-centre model, as THL describes them."),
     )
     language = django_filters.ChoiceFilter(
         label=_("Service language"),

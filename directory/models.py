@@ -1,8 +1,9 @@
 """Who and where: municipalities, organizations and their service catalogue, reception sites, users.
 
-Target groups, challenges and outcome themes are taxonomies kept as rows so that coordinators
-can maintain them in the admin; modes and languages drive behaviour, so their codes are fixed
-in code and their rows exist only to make many-to-many filtering uniform.
+Target groups, challenges, outcome themes and family-centre service areas are taxonomies kept
+as rows so that coordinators can maintain them in the admin; modes and languages drive
+behaviour, so their codes are fixed in code and their rows exist only to make many-to-many
+filtering uniform. A municipality's `language` says whether it is bilingual.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ class OutcomeTheme(Term):
         verbose_name_plural = _("outcome themes")
 
 
+class ServiceArea(Term):
+    """A service area of the family-centre model (perhekeskus) as THL describes it; the list
+    comes from `directory/data/service_areas.json`, which names its source."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("family-centre service area")
+        verbose_name_plural = _("family-centre service areas")
+
+
 class Mode(models.Model):
     """A way a session is held; rows are created by a migration from `ModeCode`."""
 
@@ -218,6 +228,13 @@ class Service(models.Model):
     )
     challenges = models.ManyToManyField(
         Challenge, related_name="services", verbose_name=_("challenges")
+    )
+    service_areas = models.ManyToManyField(
+        ServiceArea,
+        blank=True,
+        related_name="services",
+        verbose_name=_("family-centre service areas"),
+        help_text=_("The areas of the family-centre model the service belongs to."),
     )
     availability = models.CharField(
         _("availability"),

@@ -11,7 +11,17 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .models import Language, LanguageCode, Mode, ModeCode, Municipality, Role, ServiceLanguage
+from .models import (
+    Language,
+    LanguageCode,
+    Mode,
+    ModeCode,
+    Municipality,
+    Role,
+    ServiceArea,
+    ServiceLanguage,
+)
+from .service_areas import ensure_service_areas
 
 FI, SV, BI = ServiceLanguage.FINNISH, ServiceLanguage.SWEDISH, ServiceLanguage.BILINGUAL
 
@@ -54,6 +64,7 @@ CATALOGUE_MODELS = [
     "targetgroup",
     "challenge",
     "outcometheme",
+    "servicearea",
 ]
 ROLE_PERMISSIONS = {
     Role.COORDINATOR: [
@@ -88,6 +99,7 @@ def ensure_reference_data() -> None:
                     "is_pilot": code in PILOT_CODES,
                 },
             )
+        ensure_service_areas(ServiceArea)
         ensure_role_groups()
 
 

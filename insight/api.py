@@ -8,8 +8,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import coverage
 from . import report as reports
-from .forms import InsightForm
+from .forms import CoverageForm, InsightForm
 from .period import period_from, scope_from
 
 
@@ -39,3 +40,29 @@ class ThroughputView(APIView):
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         data = form.cleaned_data
         return Response(reports.build(period_from(data), scope_from(data)).as_json())
+
+
+class CoverageView(APIView):
+    """The coverage grid of the service network, as on the page and in its CSV: per
+    municipality and service area (or challenge), the services that reach it by reach and
+    language, the referrals of the last 12 months (challenge grid, small counts hidden) and
+    the gap, Swedish gap and overlap marks."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "grid",
+                str,
+                enum=list(coverage.GRIDS),
+                description="'areas' (family-centre service areas, the default) or 'challenges'",
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        if not request.user.has_perm("referrals.triage_referral"):
+            raise exceptions.NotFound()
+        form = CoverageForm(request.query_params)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(coverage.build(form.kind()).as_json())

@@ -7,8 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ModeCode
+from perhelinja.dates import BoundedDateField
 from perhelinja.widgets import MUNICIPALITIES, ORGANIZATIONS, SERVICES, LookupChoiceField
 
+from . import coverage
 from .period import TWELVE_MONTHS
 
 
@@ -25,10 +27,12 @@ class InsightForm(forms.Form):
         ("custom", _("Custom")),
     ]
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    start = forms.DateField(
+    # Within the years 2000-2100: the report's arithmetic (the day after the end) overflows
+    # at year 9999, and no earlier or later date is one the service can mean.
+    start = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     # Searches, not selects: Finland has hundreds of municipalities and thousands of
@@ -59,3 +63,19 @@ class CommentsFilterForm(InsightForm):
 
     service = None
     mode = None
+
+
+class CoverageForm(forms.Form):
+    """Which coverage grid, and for the drill-down which of its cells; a plain GET."""
+
+    grid = forms.ChoiceField(
+        label=_("Columns"), choices=list(coverage.GRIDS.items()), required=False
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=3, required=False)
+    column = forms.SlugField(label=_("Column"), max_length=60, required=False)
+
+    def kind(self) -> str:
+        """The chosen grid; the service areas when none (or a wrong one) was chosen."""
+        if self.is_bound and self.is_valid() and self.cleaned_data["grid"]:
+            return self.cleaned_data["grid"]
+        return coverage.AREAS

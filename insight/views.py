@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from evaluation import selectors as evaluation_selectors
 from perhelinja.pdf import pdf_response
 
+from . import coverage
 from . import report as reports
-from .forms import CommentsFilterForm, InsightForm
+from .forms import CommentsFilterForm, CoverageForm, InsightForm
 from .models import InsightReport
 from .period import TWELVE_MONTHS, Period, Scope, period_from, scope_from
 from .tasks import build_insight_report
@@ -127,3 +128,39 @@ def comments(request):
     }
     template = "insight/_comments.html" if request.htmx else "insight/comments.html"
     return render(request, template, context)
+
+
+@login_required
+def coverage_map(request):
+    """The municipality x service area (or challenge) grid of the services that reach each
+    cell, with its gaps and overlaps; with `format=csv` the same cells as CSV."""
+    _coordinator(request)
+    form = CoverageForm(request.GET or None)
+    grid = coverage.build(form.kind())
+    if request.GET.get("format") == "csv":
+        body = reports.to_csv(grid.csv_rows(), header=grid.csv_header())
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="perhelinja-coverage-{grid.kind}-{grid.period.end}.csv"'
+        )
+        return response
+    context = {"form": form, "grid": grid, "grids": coverage.GRIDS.items()}
+    return render(request, "insight/coverage.html", context)
+
+
+@login_required
+def coverage_cell(request):
+    """The services of one cell of the coverage grid."""
+    _coordinator(request)
+    form = CoverageForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    grid = coverage.build(form.kind())
+    try:
+        cell, services = coverage.cell_services(
+            grid, form.cleaned_data["municipality"], form.cleaned_data["column"]
+        )
+    except LookupError:
+        raise Http404 from None
+    context = {"grid": grid, "cell": cell, "services": services}
+    return render(request, "insight/coverage_cell.html", context)

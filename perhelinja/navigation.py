@@ -50,6 +50,10 @@ def _worker_or_coordinator(user) -> bool:
     return _worker(user) or _coordinator(user)
 
 
+def _staff(user) -> bool:
+    return _professional(user) or _worker(user) or _coordinator(user)
+
+
 def _unread(user) -> tuple[int, str]:
     """The person's unread notifications (their `notifications`, unread while `read_at` is
     empty), counted in the database."""
@@ -63,9 +67,11 @@ MAIN = (
     Entry("referrals:inbox", _("Inbox"), _worker),
     Entry("appointments:week", _("Calendar"), _worker),
     Entry("insight:dashboard", _("Throughput"), _coordinator),
+    Entry("insight:coverage", _("Coverage"), _coordinator, current=("insight:coverage_cell",)),
     Entry("referrals:triage", _("Triage"), _coordinator),
     Entry("appointments:capacity", _("Capacity"), _worker_or_coordinator),
     Entry("evaluation:outreach", _("Outreach"), _worker_or_coordinator),
+    Entry("packages:list", _("Service packages"), _staff),
     Entry("referrals:notifications", _("Notifications"), _signed_in, counts=_unread),
 )
 

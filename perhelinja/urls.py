@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("appointments.urls")),
     path("", include("evaluation.urls")),
     path("", include("insight.urls")),
+    path("", include("packages.urls")),
+    path("", include("insight.package_urls")),
     path("", include("perhelinja.lookup_urls")),
     path("", include("referrals.document_urls")),
     path("", include("perhelinja.api_urls")),

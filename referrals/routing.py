@@ -3,7 +3,8 @@
 Scores are additive and every point comes with a reason a coordinator can read, so the ranking
 can be checked by a person and argued with. Only organizations with a service that is available
 to the family (in its municipality, region-wide or digitally) and meets at least one of its
-challenges or its target group are candidates.
+challenges or its target group are candidates. `rank` can be narrowed to the services of one
+family-centre service area.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory.models import Availability, LanguageCode, ModeCode, Organization, Service
+from directory.models import (
+    Availability,
+    LanguageCode,
+    ModeCode,
+    Organization,
+    Service,
+    ServiceArea,
+)
 
 from .models import ROUTED_STATES, Referral
 
@@ -53,8 +61,9 @@ def _family_language(referral: Referral) -> str:
     return referral.language if referral.language in ("fi", "sv", "en") else "fi"
 
 
-def rank(referral: Referral) -> list[Candidate]:
-    """Candidates, best first; ties broken by lower load, then name."""
+def rank(referral: Referral, *, service_area: ServiceArea | None = None) -> list[Candidate]:
+    """Candidates, best first; ties broken by lower load, then name. With `service_area`, only
+    the services of that family-centre service area count."""
     challenges = set(referral.challenges.values_list("pk", flat=True))
     modes = set(referral.preferred_modes.values_list("code", flat=True))
     language = _family_language(referral)
@@ -62,7 +71,11 @@ def rank(referral: Referral) -> list[Candidate]:
         Service.objects.filter(is_active=True, organization__is_active=True)
         .available_in(referral.municipality)
         .filter(Q(challenges__in=challenges) | Q(target_groups=referral.target_group_id))
-        .distinct()
+    )
+    if service_area is not None:
+        services = services.filter(service_areas=service_area)
+    services = (
+        services.distinct()
         .select_related("organization")
         .prefetch_related("challenges", "target_groups", "modes", "languages", "municipalities")
     )

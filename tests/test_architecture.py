@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("directory", "consent", "referrals", "appointments", "evaluation")
+DOMAIN = ("directory", "consent", "referrals", "appointments", "evaluation", "packages")
 PROJECT = ("perhelinja", *DOMAIN, "insight", "interop", "demo", "scale")
 TOOLS = ("demo", "scale", "insight")
 # Function-level imports that stay, with why.

@@ -10,6 +10,7 @@ until the crawl is taught how (or the pattern is listed in UNFILLED with the rea
 
 from __future__ import annotations
 
+import datetime
 import html
 import itertools
 import json
@@ -32,6 +33,8 @@ from appointments.models import Appointment, AppointmentState, NextStep, Service
 from consent.models import Consent
 from directory.models import Service
 from evaluation import services as evaluation_services
+from packages import services as package_services
+from packages.actions import PACKAGE_ACTIONS
 from referrals import services
 from referrals.actions import PATHS
 from referrals.models import Referral, State
@@ -127,6 +130,7 @@ class Situation:
     outcome_id: int
     shift_id: int
     service_id: int
+    package_id: int  # a running service package that counts the family's referral
 
     @property
     def consent(self) -> Consent:
@@ -192,7 +196,30 @@ def situation() -> Situation:
         outcome_id=outcome.pk,
         shift_id=shift.pk,
         service_id=Service.objects.filter(organization=cast.organization).first().pk,
+        package_id=running_package(cast, referral),
     )
+
+
+def running_package(cast, referral: Referral) -> int:
+    """A service package of the referrer's municipality, the organization contributing, that
+    counts the family's referral: its pages must not keep the family after the withdrawal."""
+    service = Service.objects.filter(organization=cast.organization).first()
+    package = package_services.package_create(
+        actor=cast.referrer, title="Tuki", description="Kuvaus", challenges=[cast.challenge]
+    )
+    data = {
+        "organizations": [cast.organization],
+        "services": [service],
+        "planned_hours": 10,
+        "plan": "Vertaisryhmä keväällä.",
+        "starts_on": timezone.localdate(),
+        "ends_on": timezone.localdate() + datetime.timedelta(days=60),
+        "referral": referral.pk,
+    }
+    actors = {"answer": cast.handler, "approve": cast.referrer, "attribute": cast.handler}
+    for step in ("invite", "answer", "compose", "approve", "start", "attribute"):
+        package = PACKAGE_ACTIONS.call(step, package, actors.get(step, cast.coordinator), data)
+    return package.pk
 
 
 def withdraw(situation: Situation, capture) -> None:
@@ -242,6 +269,8 @@ PK_SEGMENTS = {
     "services": "service",
     "outcomes": "outcome",
     "offers": "offer",
+    "packages": "package",
+    "package-reports": "package",
     # the FHIR facade, by resource type
     "ServiceRequest": "referral",
     "Task": "referral",
@@ -263,6 +292,7 @@ def ids_of(s: Situation) -> dict[str, list]:
         "service": [s.service_id],
         "outcome": [s.outcome_id],
         "offer": [s.offer.pk],
+        "package": [s.package_id],
     }
 
 

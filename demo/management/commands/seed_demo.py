@@ -42,6 +42,7 @@ from consent.models import GiverRole, Method, Scope
 from consent.services import consent_record
 from demo import data as demo_data
 from demo import evaluation as evaluation_demo
+from demo import packages as packages_demo
 from directory.models import (
     Availability,
     Challenge,
@@ -54,10 +55,12 @@ from directory.models import (
     ReceptionSite,
     Role,
     Service,
+    ServiceArea,
     TargetGroup,
     Unit,
     User,
 )
+from directory.service_areas import ensure_service_areas
 from referrals import services as referral_services
 from referrals.actions import PATHS as REFERRAL_PATHS
 from referrals.models import Referral, ReferralEvent, State
@@ -185,6 +188,7 @@ class Command(BaseCommand):
             created = self.load_referrals()
             offer, link = self.family_link()
             evaluation = evaluation_demo.load()
+            packages_demo.load()  # two service packages: one running, one evaluated
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Organization.objects.count()} organizations, "
@@ -236,6 +240,7 @@ class Command(BaseCommand):
                     slug=slug,
                     defaults={"name_fi": fi, "name_sv": sv, "name_en": en, "position": position},
                 )
+        ensure_service_areas(ServiceArea)  # the family-centre model's list (directory/data)
         for row in demo_data.ORGANIZATIONS:
             Organization.objects.update_or_create(
                 slug=row["slug"],
@@ -261,6 +266,7 @@ class Command(BaseCommand):
             )
             service.target_groups.set(TargetGroup.objects.filter(slug__in=row["target_groups"]))
             service.challenges.set(Challenge.objects.filter(slug__in=row["challenges"]))
+            service.service_areas.set(ServiceArea.objects.filter(slug__in=row["service_areas"]))
             service.municipalities.set([municipalities[c] for c in row["municipalities"]])
             service.modes.set(Mode.objects.filter(code__in=row["modes"]))
             service.languages.set(Language.objects.filter(code__in=row["languages"]))

@@ -29,6 +29,7 @@ class ServiceSerializer(serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     target_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     challenges = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    service_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     municipalities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     modes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -46,6 +47,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "description_en",
             "target_groups",
             "challenges",
+            "service_areas",
             "availability",
             "municipalities",
             "modes",
@@ -55,7 +57,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
-    """The catalogue (palvelupaketti): public, no personal data; the filters of /palvelut/."""
+    """The catalogue (palveluhakemisto): public, no personal data; the filters of /palvelut/."""
 
     permission_classes = [permissions.AllowAny]
     serializer_class = ServiceSerializer
@@ -63,7 +65,14 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = (
         Service.objects.filter(is_active=True, organization__is_active=True)
         .select_related("organization")
-        .prefetch_related("target_groups", "challenges", "municipalities", "modes", "languages")
+        .prefetch_related(
+            "target_groups",
+            "challenges",
+            "service_areas",
+            "municipalities",
+            "modes",
+            "languages",
+        )
         .order_by("organization__name", "name_fi", "pk")
     )
 

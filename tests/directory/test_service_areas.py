@@ -74,6 +74,7 @@ def test_the_catalogue_filters_by_service_area_and_shows_it(client):
     assert "Family-centre service area" in body and "Child guidance and family counselling" in body
     api = client.get("/api/v1/services/", {"service_area": "family-counselling"}).json()
     assert [row["id"] for row in api["results"]] == [counselling.pk]
+    assert api["results"][0]["service_areas"] == ["family-counselling"]
 
 
 def test_an_unknown_area_is_a_clear_error_not_a_failure(client):

@@ -7,7 +7,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench vendor
+.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench screenshots vendor
 
 install: $(VENV)/.installed
 
@@ -83,4 +83,14 @@ vendor:
 	echo "hds-core $(HDS_VERSION) vendored into $(HDS_DIR)"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static-collected .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 static-collected .pytest_cache .ruff_cache screenshots
+
+# Full-page screenshots of each role's main pages, in Finnish and Swedish at 390x844 and
+# 1366x800, into screenshots/ (git-ignored), from a throwaway demo database kept there too.
+SCREENSHOTS_ENV := $(DEMO_ENV) DATABASE_URL=sqlite:///$(CURDIR)/screenshots/demo.sqlite3
+screenshots: install
+	rm -rf screenshots
+	mkdir -p screenshots
+	$(SCREENSHOTS_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SCREENSHOTS_ENV) $(BIN)/python manage.py seed_demo --quiet-users
+	$(SCREENSHOTS_ENV) $(BIN)/python manage.py screenshots --out screenshots

@@ -79,9 +79,13 @@ def _coordinator():
 @pytest.mark.parametrize(
     ("make_user", "role", "heading"),
     [
-        (_professional, "Kunnan ammattilainen", "Omat lähetteeni"),
-        (_worker, "Järjestön työntekijä", "Järjestöni lähetteet"),
-        (_coordinator, "Koordinaattori", "Lähetteiden ohjaus"),
+        (
+            _professional,
+            "Kunnan ammattilainen",
+            "Keskeneräiset luonnokset viimeisteltäviksi ja lähetettäviksi (1)",
+        ),
+        (_worker, "Järjestön työntekijä", "Uudet lähetteet hyväksyttäviksi tai hylättäviksi (1)"),
+        (_coordinator, "Koordinaattori", "Odottaa ohjausta (1)"),
     ],
     ids=["professional", "worker", "coordinator"],
 )
@@ -91,6 +95,8 @@ def test_home_page_of_each_role(page, live_server, login, axe_check, make_user, 
 
     expect(page.locator("h1")).to_have_text(f"Tervetuloa, {user.first_name}")
     expect(page.locator("main")).to_contain_text(role)
+    # What needs the person comes first; the section of their one referral counts it.
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Vaatii toimiani")
     expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
     axe_check(page)
 
@@ -113,7 +119,9 @@ def test_login_page_fits_a_phone(phone_page, live_server, axe_check):
     phone_page.goto(live_server.url + "/login/")
 
     expect(phone_page.locator("h1")).to_be_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     axe_check(phone_page)
 
 

@@ -176,5 +176,7 @@ def test_the_wizard_works_on_a_phone(phone_page, live_server, axe_check):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")
     page.goto(live_server.url + "/referrals/new/")
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     axe_check(page)

@@ -29,5 +29,7 @@ def test_the_legal_pages_fit_a_phone(phone_page, live_server, axe_check, path):
     phone_page.goto(live_server.url + path)
 
     expect(phone_page.locator("h1")).to_be_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert phone_page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     axe_check(phone_page)

@@ -63,7 +63,7 @@ class Loaded:
     packages: int = 0
 
 
-def _run(package: ServicePackage, name: str, actor, **data) -> ServicePackage:
+def _act(package: ServicePackage, name: str, actor, **data) -> ServicePackage:
     return PACKAGE_ACTIONS.call(name, package, actor, data)
 
 
@@ -86,13 +86,13 @@ def load() -> Loaded:
                 challenges=Challenge.objects.filter(slug__in=challenges),
             )
             organizations = selectors.organizations_to_invite(package)[:INVITED]
-            package = _run(package, "invite", coordinator, organizations=organizations)
+            package = _act(package, "invite", coordinator, organizations=organizations)
             workers = [
                 User.objects.filter(organization=o, username__startswith="worker.").first()
                 for o in organizations
             ]
             for index, worker in enumerate(workers[:-1]):
-                package = _run(
+                package = _act(
                     package,
                     "answer",
                     worker,
@@ -103,23 +103,23 @@ def load() -> Loaded:
                     planned_hours=Decimal(40 - 15 * index),
                     capacity=10 - 4 * index,
                 )
-            package = _run(
+            package = _act(
                 package, "decline_invitation", workers[-1], reason="Ei resursseja tälle kaudelle."
             )
             starts_on = today + datetime.timedelta(days=days[0])
             ends_on = today + datetime.timedelta(days=days[1])
-            package = _run(
+            package = _act(
                 package, "compose", coordinator, plan=PLAN, starts_on=starts_on, ends_on=ends_on
             )
-            package = _run(package, "approve", contact, reason="Hyväksytty perhepalveluissa.")
-            package = _run(package, "start", coordinator)
+            package = _act(package, "approve", contact, reason="Hyväksytty perhepalveluissa.")
+            package = _act(package, "start", coordinator)
             _attribute(package, coordinator, referrals)
             hours = Decimal(22 if state == State.RUNNING else 42)
-            package = _run(package, "report_hours", workers[0], hours=hours)
+            package = _act(package, "report_hours", workers[0], hours=hours)
             if state != State.RUNNING:
-                package = _run(package, "report_hours", workers[1], hours=Decimal(21))
-                package = _run(package, "close", coordinator)
-                package = _run(
+                package = _act(package, "report_hours", workers[1], hours=Decimal(21))
+                package = _act(package, "close", coordinator)
+                package = _act(
                     package,
                     "evaluate",
                     coordinator,
@@ -156,11 +156,11 @@ def _attribute(package, coordinator, count: int) -> None:
         state=ReferralState.DRAFT
     )
     for referral in referrals.order_by("pk")[:count]:
-        _run(package, "attribute", coordinator, referral=referral.pk)
+        _act(package, "attribute", coordinator, referral=referral.pk)
     activities = OutreachActivity.objects.filter(
         municipality=package.municipality,
         date__gte=package.starts_on,
         date__lte=min(package.ends_on, timezone.localdate()),
     )
     for activity in activities.order_by("date", "pk"):
-        _run(package, "attribute", coordinator, activity=activity.pk)
+        _act(package, "attribute", coordinator, activity=activity.pk)

@@ -1,13 +1,19 @@
-"""Request-wide rules of the directory app: the second factor and the content security policy."""
+"""Request-wide rules of the directory app: the person's roles and second factor, and the
+content security policy."""
 
 from __future__ import annotations
+
+import functools
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp.middleware import is_verified
+from django_otp.models import Device
 
 from . import two_factor
 
@@ -24,12 +30,42 @@ OPEN_VIEWS = {
 }
 
 
+class SessionAccessMiddleware:
+    """In place of django-otp's OTPMiddleware, which reads the session's device on every request:
+    `request.user.otp_device` and `is_verified()` as django-otp defines them, and the person's
+    groups (the roles), from what the session remembers (two_factor.session_access). The
+    device itself is read only when something uses it (the verified state needs only to know
+    that it is the person's and confirmed, which the session remembers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(functools.partial(_with_access, request, user))
+        return self.get_response(request)
+
+
+def _with_access(request, user):
+    user.otp_device = None
+    user.is_verified = functools.partial(is_verified, user)
+    if user.is_authenticated:
+        access = two_factor.session_access(request, user)
+        user.remember_group_names(access["groups"])
+        user.has_confirmed_device = access["has_device"]
+        if access["verified"]:
+            device_id = access["device_id"]
+            user.otp_device = SimpleLazyObject(lambda: Device.from_persistent_id(device_id))
+    return user
+
+
 class TwoFactorMiddleware:
     """Until the session is verified, a person with a device must enter a code, and a person
     in OTP_REQUIRED_ROLES without one must set one up; nothing else is reachable meanwhile.
     A strong sign-in at the organization's identity provider verifies the session too.
 
-    Runs after django-otp's OTPMiddleware. Token-authenticated API calls never carry a
+    Runs after SessionAccessMiddleware. Token-authenticated API calls never carry a
     session user here: the token endpoint asks for the code instead.
     """
 
@@ -45,7 +81,7 @@ class TwoFactorMiddleware:
             return None
         if user.is_verified() or two_factor.verified_by_idp(request):
             return None
-        step = two_factor.pending_step(user)
+        step = two_factor.pending_step(user, has_device=getattr(user, "has_confirmed_device", None))
         if step is None:
             return None
         if request.path.startswith(("/api/", "/fhir/")):

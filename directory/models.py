@@ -357,13 +357,21 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def has_role(self, role: Role) -> bool:
-        if not self.is_active:
-            return False
-        cache = self.__dict__.setdefault("_role_names", None)
-        if cache is None:
-            cache = set(self.groups.values_list("name", flat=True))
-            self.__dict__["_role_names"] = cache
-        return role.value in cache
+        return self.is_active and role.value in self.group_names()
+
+    def group_names(self) -> frozenset[str]:
+        """The names of the person's groups (the roles and the organization's group), read once
+        per instance; a signed-in request takes them from the session instead
+        (directory.two_factor.session_access)."""
+        names = self.__dict__.get("_role_names")
+        if names is None:
+            names = frozenset(self.groups.values_list("name", flat=True))
+            self.__dict__["_role_names"] = names
+        return names
+
+    def remember_group_names(self, names) -> None:
+        """Use `names` as the person's groups, read earlier, instead of reading them again."""
+        self.__dict__["_role_names"] = frozenset(names)
 
     @property
     def is_professional(self) -> bool:

@@ -6,20 +6,33 @@ settings.OTP_REQUIRED_ROLES (coordinators by default) must have one. The session
 once django-otp's middleware finds the device in it (`request.user.is_verified()`), or when the
 person signed in at the organization's identity provider with a method it reports as strong
 (`verified_by_idp`, set by directory/oidc.py).
+
+What a request needs to know of this (the person's groups, whether the device in the session
+is still theirs and confirmed, whether they have one) is read once and remembered in the session
+(`session_access`), read anew after ACCESS_RECHECK_SECONDS or as soon as a group or a device of
+the person changes (`access_changed`, sent by the receivers below), so that a signed-in page
+reads neither the groups nor the devices.
 """
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
+from uuid import uuid4
 
 import segno
 from django.conf import settings
 from django.core import checks
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role
+from .models import Role, User
 
 VERIFY = "verify"
 SET_UP = "set_up"
@@ -51,14 +64,91 @@ def verified_by_idp(request) -> bool:
     return request.session.get(IDP_VERIFIED_SESSION_KEY) == request.user.pk
 
 
-def pending_step(user) -> str | None:
+def pending_step(user, *, has_device: bool | None = None) -> str | None:
     """What an authenticated but unverified person must do before anything else, if anything:
-    enter a code (VERIFY), set up a device (SET_UP), or nothing (None)."""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    enter a code (VERIFY), set up a device (SET_UP), or nothing (None). `has_device`: whether
+    the person has a confirmed device, when known already."""
+    if has_device is None:
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if has_device:
         return VERIFY
     if two_factor_required(user):
         return SET_UP
     return None
+
+
+# --- what the session remembers -----------------------------------------------------------------
+
+ACCESS_SESSION_KEY = "access"
+# The longest a session trusts what it remembers when no change reached it: the bound when the
+# cache is per process (no CACHE_URL) and a change was made in another process.
+ACCESS_RECHECK_SECONDS = 60
+
+
+def _version_key(user_id: int) -> str:
+    return f"directory:access:{user_id}"
+
+
+def access_changed(user_id: int) -> None:
+    """The person's groups or devices changed: every session of theirs reads them anew."""
+    cache.set(_version_key(user_id), uuid4().hex, timeout=None)
+
+
+def session_access(request, user) -> dict:
+    """The person's group names, whether the device the session was verified with (django-otp's
+    DEVICE_ID_SESSION_KEY) is a confirmed device of theirs, and whether they have a confirmed
+    TOTP device: as the session remembers them, or read (three queries) and remembered when the
+    session holds nothing for this person and device, when they changed since
+    (`access_changed`), or after ACCESS_RECHECK_SECONDS. The remembering rides on the session
+    save that the idle expiry makes at most once a minute anyway."""
+    device_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
+    version = cache.get(_version_key(user.pk), "")
+    now = int(time.time())
+    known = request.session.get(ACCESS_SESSION_KEY)
+    if (
+        isinstance(known, dict)
+        and known.get("user") == user.pk
+        and known.get("device_id") == device_id
+        and known.get("version") == version
+        and 0 <= now - known.get("at", 0) < ACCESS_RECHECK_SECONDS
+    ):
+        return known
+    device = Device.from_persistent_id(device_id) if device_id else None
+    verified = device is not None and device.user_id == user.pk and device.confirmed
+    known = {
+        "user": user.pk,
+        "version": version,
+        "at": now,
+        "groups": sorted(user.group_names()),
+        "device_id": device_id,
+        "verified": verified,
+        # Asked only of an unverified session (pending_step).
+        "has_device": verified or TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    }
+    request.session[ACCESS_SESSION_KEY] = known
+    return known
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="directory.access.groups")
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """user.groups.add/remove/set/clear, or group.user_set.add/remove/set; a group's
+    user_set.clear() names nobody afterwards, so its members are read before."""
+    if not reverse and action.startswith("post_"):
+        access_changed(instance.pk)
+    elif reverse and action in ("post_add", "post_remove"):
+        for user_id in pk_set:
+            access_changed(user_id)
+    elif reverse and action == "pre_clear":
+        for user_id in instance.user_set.values_list("pk", flat=True):
+            access_changed(user_id)
+
+
+@receiver(post_save, sender=TOTPDevice, dispatch_uid="directory.access.totp_saved")
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="directory.access.totp_deleted")
+@receiver(post_save, sender=StaticDevice, dispatch_uid="directory.access.static_saved")
+@receiver(post_delete, sender=StaticDevice, dispatch_uid="directory.access.static_deleted")
+def _device_changed(sender, instance, **kwargs) -> None:
+    access_changed(instance.user_id)
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -3,15 +3,22 @@
 Each entry names its URL, its title and who sees it; the current page is marked with
 `aria-current` when the resolved view is the entry's view (`current` names more views that
 count as the same place). An entry with `counts` carries a number for signed-in people (the
-notifications: how many are unread), read in one query, with its text for screen readers.
+notifications: how many are unread), with its text for screen readers. The unread count is
+read in one query and kept in the cache for UNREAD_CACHE_SECONDS; whatever creates or reads a
+person's notifications forgets it (`forget_unread`, called by referrals' Notification queries),
+so a page shows a new notification at once when the cache is shared (CACHE_URL) and within
+UNREAD_CACHE_SECONDS otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -54,10 +61,28 @@ def _staff(user) -> bool:
     return _professional(user) or _worker(user) or _coordinator(user)
 
 
+UNREAD_CACHE_SECONDS = 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"navigation:unread:{user_id}"
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """These people's notifications were created or read: count them anew."""
+    keys = [_unread_key(user_id) for user_id in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+
+
 def _unread(user) -> tuple[int, str]:
     """The person's unread notifications (their `notifications`, unread while `read_at` is
-    empty), counted in the database."""
-    count = user.notifications.filter(read_at__isnull=True).count()
+    empty), counted in the database at most once every UNREAD_CACHE_SECONDS."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = user.notifications.filter(read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count, ngettext("%(count)d unread", "%(count)d unread", count) % {"count": count}
 
 
@@ -76,6 +101,12 @@ MAIN = (
 )
 
 
+@lru_cache(maxsize=256)
+def _url(view: str, urlconf: str, prefix: str) -> str:
+    """The entries' links take no arguments: reversed once per URLconf and script prefix."""
+    return reverse(view, urlconf=urlconf)
+
+
 def navigation(request) -> dict:
     """Context processor: the entries the person sees, with their links and current mark."""
     user = getattr(request, "user", None)
@@ -86,7 +117,7 @@ def navigation(request) -> dict:
         if user is None or not entry.shown_to(user):
             continue
         item = {
-            "url": reverse(entry.view),
+            "url": _url(entry.view, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()),
             "title": entry.title,
             "current": here == entry.view or here in entry.current,
         }

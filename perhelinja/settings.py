@@ -97,9 +97,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Moves the session's idle expiry on, at most once a minute (SESSION_REFRESH_SECONDS).
+    "perhelinja.middleware.IdleSessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(); then the second factor is enforced before any view.
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified() and the roles, from what the session remembers (django-otp's
+    # OTPMiddleware reads the device on every request); then the second factor is enforced.
+    "directory.middleware.SessionAccessMiddleware",
     "directory.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,10 +179,18 @@ AXES_LOCKOUT_CALLABLE = "directory.lockout.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Sessions end after SESSION_IDLE_SECONDS without activity, and with the browser.
+# Sessions end after SESSION_IDLE_SECONDS without activity, and with the browser. Activity
+# moves the expiry on at most once every SESSION_REFRESH_SECONDS (perhelinja/middleware.py), so a
+# plain GET writes nothing; with CACHE_URL the sessions are read from Redis, written through to
+# the database (see docs/operations.md#sessions-and-the-cache).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.getenv("CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
 # Behind HTTPS in production (HTTPS=True): redirect, secure cookies, HSTS.
 HTTPS = envbool("HTTPS", "False")
 SECURE_SSL_REDIRECT = HTTPS

@@ -23,6 +23,7 @@ from directory.models import (
     TargetGroup,
     Unit,
 )
+from perhelinja import navigation
 from perhelinja.crypto import EncryptedCharField
 from perhelinja.fsm import condition
 
@@ -556,6 +557,22 @@ class ReferralEvent(models.Model):
         return f"{self.referral_id}: {self.from_state} → {self.to_state}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    """Creating or marking notifications forgets the counts the menu keeps of the people's
+    unread ones (perhelinja.navigation); a deletion leaves them to expire."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        navigation.forget_unread(n.user_id for n in created)
+        return created
+
+    def update(self, **kwargs):
+        user_ids = set(self.values_list("user_id", flat=True)) if "read_at" in kwargs else set()
+        updated = super().update(**kwargs)
+        navigation.forget_unread(user_ids)
+        return updated
+
+
 class Notification(models.Model):
     """One line of a person's in-app notification list; carries no personal data."""
 
@@ -589,6 +606,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
@@ -597,6 +616,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} #{self.referral_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        navigation.forget_unread([self.user_id])
 
 
 class TimelinessFlag(models.Model):

@@ -4,7 +4,10 @@ Every page is requested through Django's in-process test client (the whole middl
 view, ORM and template stack, without a network socket or a WSGI server), as its heaviest
 user: the professional with the most referrals, a worker of the organization with the most
 referrals, a coordinator. Each page's latency is divided by that of `/ping/`, the smallest
-signed-in page, so the ratio shows what the page itself costs whatever the machine.
+signed-in page of the site, so the ratio shows what the page itself costs whatever the machine;
+and by that of the floor, a bare Django view behind only the session and authentication
+middleware (`floor`, through `FloorHandler`), so the ratio also shows what every request of the
+site costs on top of what Django itself needs to know who asks.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
+from django.http import HttpResponse
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.test.client import ClientHandler
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path, reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,6 +48,10 @@ PILOT_AREA = "853"  # Turku, the largest pilot area
 BOOKABLE = (State.IN_SERVICE, State.SCHEDULED)
 LIST_GOAL = 3.0
 DASHBOARD_GOAL = 10.0
+# Against the floor (issue 20): /ping/, the lists and pages, the dashboard.
+PING_FLOOR_GOAL = 1.5
+PAGE_FLOOR_GOAL = 5.0
+DASHBOARD_FLOOR_GOAL = 15.0
 PDF_GOAL_MS = 1000.0
 GENERATION_GOAL_S = 600.0  # a million referrals in under ten minutes
 
@@ -60,6 +70,8 @@ class Case:
     iterations: int = 200
     goal: str = ""  # "ratio:3", "ratio:10", "ms:1000" or "" (measured only)
     call: Callable[[], object] | None = None  # measured instead of a request
+    floor_goal: float | None = None  # at most this many times the floor
+    handler: type[ClientHandler] | None = None  # FloorHandler, SiteMiddlewareHandler or Django's
 
 
 @dataclass
@@ -69,6 +81,7 @@ class Result:
     p95_ms: float
     queries: int
     ratio: float = 0.0
+    floor_ratio: float = 0.0
 
     @property
     def goal_met(self) -> bool | None:
@@ -78,6 +91,50 @@ class Result:
         if kind == "ms":
             return self.median_ms < float(bound)
         return None
+
+    @property
+    def floor_goal_met(self) -> bool | None:
+        if self.case.floor_goal is None:
+            return None
+        return self.floor_ratio <= self.case.floor_goal
+
+
+# --- the floor -------------------------------------------------------------------------------
+
+FLOOR_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+
+@login_required(login_url="/login/")  # a path: the floor's URLconf names no login page
+def floor(request):
+    """The least a signed-in Django page does: the session, the user, a login check."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+FLOOR_PATH = "/floor/"
+# The floor's own URLconf (this module), so that it resolves nothing else.
+urlpatterns = [path(FLOOR_PATH.strip("/") + "/", floor, name="floor")]
+
+
+class SiteMiddlewareHandler(ClientHandler):
+    """The test client's handler resolving this module's URLconf only: the floor's view behind
+    the site's whole middleware, so that what the middleware adds to a request shows apart
+    from what the site's frame (base.html, its context processors) adds."""
+
+    def get_response(self, request):
+        request.urlconf = __name__
+        return super().get_response(request)
+
+
+class FloorHandler(SiteMiddlewareHandler):
+    """The floor: only FLOOR_MIDDLEWARE, the same in-process request path as every page's
+    otherwise."""
+
+    def load_middleware(self, is_async=False):
+        with override_settings(MIDDLEWARE=FLOOR_MIDDLEWARE):
+            super().load_middleware(is_async)
 
 
 @dataclass
@@ -153,6 +210,24 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             cast.professional,
             reverse("ping"),
             iterations=iterations,
+            floor_goal=PING_FLOOR_GOAL,
+        ),
+        Case(
+            "floor",
+            "Floor: bare Django view (session and authentication middleware, login required)",
+            cast.professional,
+            FLOOR_PATH,
+            iterations=iterations,
+            handler=FloorHandler,
+        ),
+        Case(
+            "middleware",
+            "The floor's view behind the site's whole middleware (no frame)",
+            cast.professional,
+            FLOOR_PATH,
+            iterations=iterations,
+            floor_goal=PING_FLOOR_GOAL,
+            handler=SiteMiddlewareHandler,
         ),
         Case(
             "my_referrals",
@@ -161,6 +236,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             reverse("referrals:mine"),
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "inbox",
@@ -169,6 +245,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             reverse("referrals:inbox"),
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "triage",
@@ -177,6 +254,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             reverse("referrals:triage"),
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "detail",
@@ -185,6 +263,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             reverse("referrals:detail", args=[cast.referral.pk]),
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "dashboard",
@@ -194,6 +273,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             f"&area={PILOT_AREA}",
             iterations=heavy,
             goal=f"ratio:{DASHBOARD_GOAL}",
+            floor_goal=DASHBOARD_FLOOR_GOAL,
         ),
         Case(
             "dashboard_live",
@@ -210,6 +290,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             reverse("appointments:book", args=[cast.referral.pk]),
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "api_list",
@@ -218,6 +299,7 @@ def cases(cast: Cast, iterations: int = 200) -> list[Case]:
             "/api/v1/referrals/",
             iterations=iterations,
             goal=f"ratio:{LIST_GOAL}",
+            floor_goal=PAGE_FLOOR_GOAL,
         ),
         Case(
             "booking",
@@ -253,9 +335,12 @@ def bookings_needed(iterations: int) -> int:
     return max(5, iterations // 5) + 8
 
 
-def signed_in(user: User) -> Client:
-    """A client with `user` signed in and past the second factor (django-otp)."""
+def signed_in(user: User, *, handler: type[ClientHandler] | None = None) -> Client:
+    """A client with `user` signed in and past the second factor (django-otp), requesting
+    through `handler` when given (the floor's)."""
     client = Client()
+    if handler is not None:
+        client.handler = handler()
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -276,6 +361,10 @@ def request(client: Client, case: Case):
     if response.status_code != case.status:
         raise AssertionError(f"{case.key}: {case.path} answered {response.status_code}")
     return response
+
+
+def client_for(case: Case) -> Client:
+    return signed_in(case.user, handler=case.handler)
 
 
 def count_queries(client: Client, case: Case) -> int:
@@ -305,7 +394,7 @@ def measure(cases: list[Case], *, rounds: int = ROUNDS, warmup: int = 5) -> list
     like with like instead of one page's quiet minute with another's busy one."""
     clients, queries, samples = {}, {}, {case.key: [] for case in cases}
     for case in cases:
-        clients[case.key] = client = signed_in(case.user)
+        clients[case.key] = client = client_for(case)
         for _ in range(min(warmup, 1) if case.call is not None else warmup):
             request(client, case)
         queries[case.key] = count_queries(client, case)
@@ -345,10 +434,19 @@ def run(iterations: int = 200, log: Callable[[str], None] = print) -> list[Resul
             log(f"{result.case.label}: median {result.median_ms:.1f} ms, {result.queries} queries")
     finally:
         _clean_up(started)
-    baseline = results[0].median_ms
+    set_ratios(results)
+    return results
+
+
+def set_ratios(results: list[Result]) -> None:
+    """Each result's ratio to the baseline (`/ping/`) and to the floor, when measured."""
+    by_key = {result.case.key: result.median_ms for result in results}
+    baseline = by_key.get("baseline", results[0].median_ms)
+    floor_ms = by_key.get("floor")
     for result in results:
         result.ratio = result.median_ms / baseline
-    return results
+        if floor_ms:
+            result.floor_ratio = result.median_ms / floor_ms
 
 
 def _clean_up(since: datetime.datetime) -> None:
@@ -410,16 +508,20 @@ def data_summary() -> dict[str, str]:
 
 def table(results: list[Result]) -> list[str]:
     lines = [
-        "| Page | Median (ms) | p95 (ms) | Queries | × baseline | Goal | Met |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| Page | Median (ms) | p95 (ms) | Queries | × baseline | Goal | Met "
+        "| × floor | Goal | Met |",
+        "|---|---:|---:|---:|---:|---|---|---:|---|---|",
     ]
+    verdict = {True: "yes", False: "**no**", None: "–"}
     for r in results:
         kind, _sep, bound = r.case.goal.partition(":")
         goal = {"ratio": f"≤ {bound} ×", "ms": f"< {bound} ms"}.get(kind, "–")
-        met = {True: "yes", False: "**no**", None: "–"}[r.goal_met]
+        floor_goal = "–" if r.case.floor_goal is None else f"≤ {r.case.floor_goal:g} ×"
+        floor_ratio = f"{r.floor_ratio:.2f}" if r.floor_ratio else "–"
         lines.append(
             f"| {r.case.label} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} | "
-            f"{r.ratio:.2f} | {goal} | {met} |"
+            f"{r.ratio:.2f} | {goal} | {verdict[r.goal_met]} | {floor_ratio} | {floor_goal} | "
+            f"{verdict[r.floor_goal_met]} |"
         )
     return lines
 
@@ -456,8 +558,10 @@ def write_results(
         "## Pages",
         "",
         f"Medians of {results[0].case.iterations} requests (heavy pages fewer, see notes), "
-        f"interleaved in {ROUNDS} rounds that each request every page, the baseline included; "
-        "in-process Django test client, same database server; queries of one request.",
+        f"interleaved in {ROUNDS} rounds that each request every page, the baseline and the floor "
+        "included; in-process Django test client, same database server; queries of one request. "
+        "× baseline: the page's median over `/ping/`'s; × floor: over the floor's, a bare Django "
+        "view behind only the session and authentication middleware.",
         "",
         *table(results),
         "",

@@ -19,7 +19,7 @@ def query_counts() -> tuple[dict[str, int], bench.Cast]:
     cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
     counts = {}
     for case in bench.cases(cast, iterations=5):
-        client = bench.signed_in(case.user)
+        client = bench.client_for(case)
         bench.request(client, case)  # the first request of a session may set it up
         counts[case.key] = bench.count_queries(client, case)
     return counts, cast
@@ -46,8 +46,7 @@ def test_a_bench_report_names_the_machine_and_every_page(tmp_path, settings):
     generator.generate(0.0003, seed=5, log=lambda _line: None)
     cast = bench.heaviest_cast(bookings=bench.bookings_needed(5))
     results = bench.measure(bench.cases(cast, iterations=5), rounds=2, warmup=1)
-    for result in results:
-        result.ratio = result.median_ms / results[0].median_ms
+    bench.set_ratios(results)
     path = tmp_path / "results.md"
     bench.write_results(path, results, scale=0.0003, generation={"seconds": 1.0}, notes=["x"])
     text = path.read_text()
@@ -55,6 +54,46 @@ def test_a_bench_report_names_the_machine_and_every_page(tmp_path, settings):
     for case in bench.cases(cast):
         assert case.label in text
     assert results[0].ratio == 1.0 and all(r.queries > 0 for r in results)
+    floor = next(r for r in results if r.case.key == "floor")
+    assert floor.floor_ratio == 1.0 and all(r.floor_ratio > 0 for r in results)
+    ping_row = next(line for line in text.splitlines() if line.startswith("| Baseline"))
+    assert f"| {results[0].floor_ratio:.2f} | ≤ 1.5 × |" in ping_row
+
+
+def test_the_floor_is_a_bare_signed_in_django_view(client):
+    user = UserFactory()
+    case = bench.Case("floor", "Floor", user, bench.FLOOR_PATH, handler=bench.FloorHandler)
+    floor = bench.client_for(case)
+    response = bench.request(floor, case)
+    assert response.content == b"ok"
+    # none of the site's middleware: no security headers, no Cache-Control, no CSP
+    assert not {"Content-Security-Policy", "Cache-Control", "X-Frame-Options"} & set(
+        response.headers
+    )
+    assert bench.count_queries(floor, case) == 2  # the session and the user
+    signed_out = bench.Client()
+    signed_out.handler = bench.FloorHandler()
+    assert signed_out.get(bench.FLOOR_PATH).status_code == 302  # login required
+    assert client.get(bench.FLOOR_PATH).status_code == 404  # not a page of the site
+    behind = bench.Case("m", "M", user, bench.FLOOR_PATH, handler=bench.SiteMiddlewareHandler)
+    response = bench.request(bench.client_for(behind), behind)
+    assert response.content == b"ok" and "no-store" in response["Cache-Control"]
+
+
+def test_every_page_is_compared_with_the_baseline_and_the_floor():
+    user = UserFactory()
+    cases = [
+        bench.Case("baseline", "Ping", user, "", floor_goal=1.5),
+        bench.Case("floor", "Floor", user, ""),
+        bench.Case("page", "Page", user, "", goal="ratio:3", floor_goal=5.0),
+    ]
+    results = [bench.Result(c, ms, ms, 2) for c, ms in zip(cases, (3.0, 2.0, 12.0), strict=True)]
+    bench.set_ratios(results)
+    assert [(r.ratio, r.floor_ratio) for r in results] == [(1.0, 1.5), (2 / 3, 1.0), (4.0, 6.0)]
+    assert [r.floor_goal_met for r in results] == [True, None, False]
+    rows = bench.table(results)
+    assert rows[0].count("× floor") == 1
+    assert rows[4].endswith("| 4.00 | ≤ 3 × | **no** | 6.00 | ≤ 5 × | **no** |")
 
 
 def test_the_bench_interleaves_the_pages_with_the_baseline_round_by_round():

@@ -66,6 +66,10 @@ class Command(BaseCommand):
             "holding the most referrals (the one handling most), a coordinator.",
             f"The dashboard, the booking and the PDF: {max(5, iterations // 5)} requests each; "
             "every booking takes a fresh free slot; the bench removes what it wrote afterwards.",
+            "The floor: a view of the bench's own (`scale.bench.floor`) requested through a "
+            "handler with only Django's session and authentication middleware and "
+            "`login_required`, as the professional; its ratio is what the site's own request "
+            "path (middleware, second factor, roles, menu, templates) adds to Django's least.",
             "The machine is shared: other processes may have run at the same time (see the load "
             "average above).",
         ]

@@ -7,7 +7,8 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=True
 
-.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench screenshots vendor
+.PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench screenshots vendor \
+	loadtest bench-replica
 
 install: $(VENV)/.installed
 
@@ -38,6 +39,28 @@ bench: install
 	SECRET_KEY=bench-only-not-secret \
 	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
 	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --iterations $(BENCH_ITERATIONS)
+
+# The load test (issue 20): locust, headless, against two gunicorn instances and two Celery
+# workers on 127.0.0.1, in the bench's database (the same data, made once); with the replica of
+# `make bench-replica` running, the web tier reads the dashboard, reports and catalogue from it.
+# Writes a "Load test" section into bench/results.md. See docs/scale.md#load-test.
+LOADTEST_SCALE ?= 1.0
+LOADTEST_USERS ?= 50
+LOADTEST_SECONDS ?= 120
+LOADTEST_OUTPUT ?= bench/results.md
+loadtest: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) \
+	DATABASE_REPLICA_URL=$$($(BIN)/python bin/bench-replica --url $(notdir $(BENCH_DATABASE_URL))) \
+	DEBUG=False TOOLS=True STATIC_MANIFEST=False SECRET_KEY=bench-only-not-secret \
+	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
+	$(BIN)/python manage.py loadtest --scale $(LOADTEST_SCALE) --users $(LOADTEST_USERS) \
+		--seconds $(LOADTEST_SECONDS) --output $(LOADTEST_OUTPUT)
+
+# A read-only streaming replica of the local PostgreSQL on 127.0.0.1:5433 (pg_basebackup, made
+# once in /tmp/perhelinja-replica, started when stopped); `bin/bench-replica --stop` stops and
+# removes it.
+bench-replica:
+	$(BIN)/python bin/bench-replica
 
 # The whole suite, as CI runs it (`.ci/run`); test-quick leaves out the tests that drive a
 # browser, start the production stack or are slow.

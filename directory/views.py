@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from perhelinja.routers import use_replica
 from referrals import selectors
 
 from . import services, two_factor
@@ -39,6 +40,7 @@ def home(request):
     return render(request, "directory/home.html", context)
 
 
+@use_replica()  # public, no personal data, tolerates a moment of lag (perhelinja/routers.py)
 def catalogue(request):
     """The public service catalogue (palvelupaketti): anyone may search it, no login, no
     personal data. An htmx request gets only the results; a plain GET the whole page."""

@@ -21,10 +21,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from directory.models import Municipality
+from perhelinja.routers import read_alias, use_replica
 
 from .figures import AreaFigures, Throughput, Wait, capacity_counts, throughput, timeliness_counts
 from .models import InsightSnapshot
@@ -55,17 +56,20 @@ def compute(period: Period, scope: Scope) -> Figures:
     the months and the areas all sum to the referrals in), which a referral submitted between
     two of them would break. On PostgreSQL that is one REPEATABLE READ transaction; SQLite's
     transactions see one moment anyway. Inside an outer transaction its isolation holds."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return Figures(
-            throughput=throughput(period, scope),
-            timeliness=timeliness_counts(scope),
-            capacity=capacity_counts(period, scope),
-            computed_at=timezone.now(),
-        )
+    with use_replica():  # the replica, when there is one (perhelinja/routers.py)
+        alias = read_alias()
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return Figures(
+                throughput=throughput(period, scope),
+                timeliness=timeliness_counts(scope),
+                capacity=capacity_counts(period, scope),
+                computed_at=timezone.now(),
+            )
 
 
 def refresh(period: Period, scope: Scope) -> Figures:
@@ -86,14 +90,15 @@ def figures(period: Period, scope: Scope) -> Figures:
     max_age = settings.INSIGHT_SNAPSHOT_SECONDS
     if max_age <= 0:
         return compute(period, scope)
-    stored = (
-        InsightSnapshot.objects.filter(
-            key=key_of(period, scope),
-            computed_at__gte=timezone.now() - datetime.timedelta(seconds=max_age),
+    with use_replica():
+        stored = (
+            InsightSnapshot.objects.filter(
+                key=key_of(period, scope),
+                computed_at__gte=timezone.now() - datetime.timedelta(seconds=max_age),
+            )
+            .only("figures", "computed_at")
+            .first()
         )
-        .only("figures", "computed_at")
-        .first()
-    )
     if stored is not None:
         return decode(stored.figures, stored.computed_at)
     return refresh(period, scope)

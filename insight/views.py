@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation import selectors as evaluation_selectors
 from perhelinja.pdf import pdf_response
+from perhelinja.routers import use_replica
 
 from . import coverage
 from . import report as reports
@@ -44,6 +45,7 @@ def csv_response(report: reports.Report) -> HttpResponse:
 
 
 @login_required
+@use_replica()  # aggregates tolerate a replica's moment of lag (perhelinja/routers.py)
 def dashboard(request):
     """Pilot-area throughput as aggregates; small counts are hidden in every rendering.
 

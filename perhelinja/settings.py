@@ -144,6 +144,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# A read-only streaming replica of default (issue 20, docs/operations.md): when set, the reads
+# that say so (perhelinja/routers.py: the dashboard, the reports, the statistics job, the
+# catalogue) go to it; a person who has just written reads the primary for
+# READ_YOUR_WRITES_SECONDS. Unset, everything uses default.
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+READ_YOUR_WRITES_SECONDS = envint("READ_YOUR_WRITES_SECONDS", "10")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["perhelinja.routers.ReplicaRouter"]
+    MIDDLEWARE.append("perhelinja.routers.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"

@@ -1,0 +1,53 @@
+"""`make loadtest`: the everyday pages under concurrent load, against gunicorn (see
+scale/loadtest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from referrals.models import Referral
+from scale import bench, loadtest
+from scale.management.commands.bench import ensure_database
+from scale.management.commands.generate_scale_data import read_marker
+
+
+class Command(BaseCommand):
+    help = "Load-test the production stack at Finland scale with locust (generating the data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--users", type=int, default=50)
+        parser.add_argument("--seconds", type=int, default=120)
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--ports", default="8101,8102")
+        parser.add_argument("--output", default="bench/results.md")
+
+    def handle(self, *args, scale, users, seconds, web_workers, ports, output, **options):
+        ensure_database()
+        call_command("migrate", verbosity=0)
+        marker = read_marker()
+        if marker and marker.get("scale") == scale and Referral.objects.exists():
+            self.stdout.write(f"reusing the data of scale {scale:g}")
+        else:
+            self.stdout.write(f"generating scale {scale:g}")
+            call_command("generate_scale_data", scale=scale, replace=True, stdout=self.stdout)
+        first, second = (int(port) for port in ports.split(","))
+        summary = loadtest.run(
+            users=users,
+            seconds=seconds,
+            ports=(first, second),
+            web_workers=web_workers,
+            log=self.stdout.write,
+        )
+        lines = loadtest.section(
+            summary, scale=scale, notes=loadtest.notes(web_workers=web_workers)
+        )
+        lines.insert(2, f"Machine: {bench.machine()['CPU']}, {bench.machine()['Cores']} cores.")
+        lines.insert(3, "")
+        for line in lines:
+            self.stdout.write(line)
+        loadtest.write_section(Path(output), lines)
+        self.stdout.write(f"written to {output}")

@@ -51,7 +51,7 @@ def is_late(state: str, since: datetime.datetime, now: datetime.datetime) -> boo
     # No referral is late before `limit` calendar days; the rest is counted in working days.
     if now - since < datetime.timedelta(days=limit):
         return False
-    return working_days_between(since, now) >= limit
+    return working_days_between(since, now, at_most=limit) >= limit
 
 
 @lru_cache(maxsize=64)

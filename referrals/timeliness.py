@@ -22,12 +22,16 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _finnish_holidays(day.year)
 
 
-def working_days_between(start: datetime.datetime, end: datetime.datetime) -> int:
-    """Whole working days after `start`'s day, up to and including `end`'s day."""
+def working_days_between(
+    start: datetime.datetime, end: datetime.datetime, *, at_most: int | None = None
+) -> int:
+    """Whole working days after `start`'s day, up to and including `end`'s day; counting
+    stops at `at_most`, so asking whether a years-old referral is late costs a few days'
+    steps, not one for each day since (the lists ask it of every row)."""
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()
     days, day = 0, first
-    while day < last:
+    while day < last and (at_most is None or days < at_most):
         day += datetime.timedelta(days=1)
         if is_working_day(day):
             days += 1
@@ -46,7 +50,7 @@ def overdue(now: datetime.datetime) -> Iterator[tuple[Referral, str, object]]:
         state_changed_at__lte=horizon,
     ).select_related("organization")
     for referral in waiting:
-        days = working_days_between(referral.state_changed_at, now)
+        days = working_days_between(referral.state_changed_at, now, at_most=max(escalate, route))
         if referral.state == State.ASSIGNED:
             if days >= accept:
                 yield referral, TimelinessFlag.Kind.NOT_ACCEPTED_REMINDER, referral.organization

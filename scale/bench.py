@@ -38,6 +38,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appointments.models import Appointment
 from appointments.services import free_slots
+from consent.models import Consent
+from consent.models import Scope as ConsentScope
 from directory.models import Municipality, Role, User
 from insight import snapshot
 from insight.period import Period, Scope
@@ -170,8 +172,11 @@ def heaviest_cast(bookings: int = 0) -> Cast:
         .first()
     )
     coordinator = User.objects.filter(groups__name=Role.COORDINATOR).order_by("pk").first()
+    # Among those the organization may read now: a generated consent runs out a year after it
+    # was given, so the heaviest referral of all may no longer be shared.
+    sharing = Consent.objects.valid_for(ConsentScope.SHARE_REFERRAL).values("pk")
     referral = (
-        Referral.objects.filter(organization_id=org, state__in=BOOKABLE)
+        Referral.objects.filter(organization_id=org, state__in=BOOKABLE, consent__in=sharing)
         .annotate(n=Count("appointments"))
         .order_by("-n", "pk")
         .first()

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
+from referrals import timeliness
 from referrals.models import Notification, Referral, State, TimelinessFlag
 from referrals.tasks import sweep_timeliness
 from referrals.timeliness import is_working_day, overdue, working_days_between
@@ -29,6 +30,17 @@ def test_working_days_skip_the_christmas_holidays():
     # Wed 23 Dec → Mon 28 Dec: 24, 25, 26 are holidays, 27 a Sunday: one working day.
     assert working_days_between(at(2026, 12, 23), at(2026, 12, 28)) == 1
     assert working_days_between(at(2026, 11, 30), at(2026, 12, 3)) == 3
+
+
+@pytest.mark.parametrize("at_most", [0, 1, 2, 5, 10])
+def test_counting_working_days_stops_where_the_question_is_answered(at_most, monkeypatch):
+    """A list asks "late?" of referrals years old: the count stops at the limit."""
+    start, end = at(2016, 12, 1), at(2026, 12, 3)
+    full = working_days_between(start, end)
+    steps = []
+    monkeypatch.setattr(timeliness, "is_working_day", lambda day: steps.append(day) or True)
+    assert working_days_between(start, end, at_most=at_most) == min(full, at_most)
+    assert len(steps) == at_most
 
 
 def _waiting(state, since, cast=None):

@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=True
 
 .PHONY: install demo serve-demo serve test test-all test-quick lint format diagram messages clean bench screenshots vendor \
-	loadtest bench-replica
+	loadtest bench-replica bench-growth
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,17 @@ bench: install
 	SECRET_KEY=bench-only-not-secret \
 	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
 	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --iterations $(BENCH_ITERATIONS)
+
+# The bench at 10k, 100k and 1M referrals (issue 20), each size in a database of its own named
+# after BENCH_DATABASE_URL's (perhelinja_bench_10k, perhelinja_bench_100k; scale 1 reuses
+# perhelinja_bench itself); writes bench/growth/ (each run), bench/growth.svg and bench/growth.md.
+# `manage.py bench_growth --plot-only` redraws from the runs already made. See docs/scale.md#growth.
+GROWTH_SCALES ?= 0.01,0.1,1
+bench-growth: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False TOOLS=True STATIC_MANIFEST=False \
+	SECRET_KEY=bench-only-not-secret \
+	FIELD_ENCRYPTION_KEYS=YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE= \
+	$(BIN)/python manage.py bench_growth --scales $(GROWTH_SCALES) --iterations $(BENCH_ITERATIONS)
 
 # The load test (issue 20): locust, headless, against two gunicorn instances and two Celery
 # workers on 127.0.0.1, in the bench's database (the same data, made once); with the replica of

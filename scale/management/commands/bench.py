@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 from psycopg import sql
 
 from referrals.models import Referral
-from scale import bench
+from scale import bench, growth
 from scale.management.commands.generate_scale_data import read_marker
 
 
@@ -42,8 +43,14 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0)
         parser.add_argument("--iterations", type=int, default=200)
         parser.add_argument("--output", default="bench/results.md")
+        parser.add_argument(
+            "--json",
+            dest="json_path",
+            metavar="PATH",
+            help="also write the results as JSON there (read by `bench_growth`)",
+        )
 
-    def handle(self, *args, scale, iterations, output, **options):
+    def handle(self, *args, scale, iterations, output, json_path=None, **options):
         ensure_database()
         call_command("migrate", verbosity=0)
         marker = read_marker()
@@ -75,3 +82,12 @@ class Command(BaseCommand):
         ]
         bench.write_results(Path(output), results, scale=scale, generation=marker, notes=notes)
         self.stdout.write(f"written to {output}")
+        if json_path:
+            growth.write_json(
+                Path(json_path),
+                results,
+                scale=scale,
+                referrals=Referral.objects.count(),
+                measured_at=timezone.localtime(),
+            )
+            self.stdout.write(f"written to {json_path}")

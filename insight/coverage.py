@@ -47,6 +47,7 @@ from directory.models import (
     ServiceArea,
     ServiceLanguage,
 )
+from perhelinja.routers import use_replica
 from referrals.models import Referral
 
 from .period import Period
@@ -263,6 +264,7 @@ def _referrals(period: Period, wanted: dict[int, set[int]]) -> dict[tuple[int, i
     return {(row["municipality_id"], int(name[1:])): row[name] for row in rows for name in counts}
 
 
+@use_replica()  # every figure from the replica, when there is one (perhelinja/routers.py)
 def build(kind: str = AREAS, *, period: Period | None = None) -> Grid:
     """The grid of `kind` (`AREAS` or `CHALLENGES`) over every municipality, in a fixed number
     of queries whatever the size of the catalogue."""

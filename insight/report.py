@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from appointments.models import NextStep, ServiceGiven
 from directory.models import ModeCode
+from perhelinja.routers import use_replica
 from referrals.models import DeclineReason, FamilyLanguage, State, TimelinessFlag
 
 from . import charts, evaluation, snapshot
@@ -435,6 +436,7 @@ def assemble(figures: snapshot.Figures, evaluation_figures: evaluation.Figures) 
     return report
 
 
+@use_replica()  # every figure from the replica, when there is one (perhelinja/routers.py)
 def build(period: Period, scope: Scope) -> Report:
     """The one report of a period and a scope: what every rendering shows."""
     return assemble(snapshot.figures(period, scope), evaluation.figures(period, scope))

@@ -37,6 +37,8 @@ def build_insight_report(report_id: int) -> str:
         period = Period(
             datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])
         )
+        # The figures come from the replica when there is one (`reports.build`); the report's
+        # own row stays on the primary, where the page that polls its progress reads it.
         with translation.override(report.language):
             built = reports.build(period, Scope.from_json(p))
         step(InsightReport.Status.RUNNING, 50)

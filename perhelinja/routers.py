@@ -2,9 +2,10 @@
 
 When settings.DATABASE_REPLICA_URL is set, the database alias "replica" is a PostgreSQL hot
 standby of "default" and this router sends to it the reads of the code that says so with
-`use_replica()`: the dashboard and its CSV, the statistics snapshot job (and so the PDF period
-reports built from it) and the public service catalogue. Nothing else reads from it: a replica
-lags its primary by a moment, which aggregates and the catalogue tolerate and a referral's page
+`use_replica()`: the period report (`insight.report.build`: the dashboard, its CSV, the PDF
+period report and the statistics API), the statistics snapshot job, the coverage map and the
+public service catalogue. Nothing else reads from it: a replica lags its primary by a moment,
+which aggregates and the catalogue tolerate and a referral's page (or a report's progress)
 does not. Writes always go to "default", so a `use_replica()` block that stores something (the
 snapshot job storing its figures) writes to the primary.
 

@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from directory.models import Municipality
 from insight import snapshot
+from insight.models import InsightReport
+from insight.tasks import build_insight_report
 from insight.period import Period, Scope
 from perhelinja import routers
 from perhelinja.routers import read_alias, use_replica
@@ -167,3 +169,40 @@ def test_the_replica_is_never_migrated():
     ours = routers.ReplicaRouter()
     assert not ours.allow_migrate(routers.REPLICA, "referrals")
     assert ours.allow_migrate("default", "referrals")
+
+
+@both
+@REPLICA_ON
+def test_the_pdf_period_report_reads_its_figures_from_the_replica():
+    """The task reads and writes its own report row on the primary (its progress must be
+    seen at once); every figure comes from the replica."""
+    cast = Cast()
+    referral_in_state(State.COMPLETED, cast)
+    today = datetime.date.today()
+    report = InsightReport.objects.create(
+        requested_by=cast.coordinator,
+        language="fi",
+        parameters={"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
+        | Scope(municipalities=()).as_json(),
+    )
+    primary, replica = _captured()
+    with primary, replica:
+        assert build_insight_report(report.pk) == InsightReport.Status.READY
+    for table in ("referrals_referral", "appointments_appointment", "evaluation_"):
+        assert not _touching(primary.captured_queries, table), table
+    assert _touching(replica.captured_queries, "referrals_referral")
+
+
+@both
+@REPLICA_ON
+def test_the_coverage_map_reads_from_the_replica_only(client):
+    cast = Cast()
+    referral_in_state(State.SUBMITTED, cast)
+    login(client, cast.coordinator)
+    primary, replica = _captured()
+    with primary, replica:
+        response = client.get(reverse("insight:coverage"), {"kind": "challenges"})
+    assert response.status_code == 200
+    assert _touching(replica.captured_queries, "directory_service")
+    for table in ("referrals_referral", "directory_service", "directory_municipality"):
+        assert not _touching(primary.captured_queries, table), table

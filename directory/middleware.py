@@ -52,7 +52,7 @@ def _with_access(request, user):
     user.is_verified = functools.partial(is_verified, user)
     if user.is_authenticated:
         access = two_factor.session_access(request, user)
-        user.remember_group_names(access["groups"])
+        user.remember_groups(access["groups"])
         user.has_confirmed_device = access["has_device"]
         if access["verified"]:
             device_id = access["device_id"]

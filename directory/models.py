@@ -363,15 +363,24 @@ class User(AbstractUser):
         """The names of the person's groups (the roles and the organization's group), read once
         per instance; a signed-in request takes them from the session instead
         (directory.two_factor.session_access)."""
-        names = self.__dict__.get("_role_names")
-        if names is None:
-            names = frozenset(self.groups.values_list("name", flat=True))
-            self.__dict__["_role_names"] = names
-        return names
+        return frozenset(self.groups_by_name())
 
-    def remember_group_names(self, names) -> None:
-        """Use `names` as the person's groups, read earlier, instead of reading them again."""
-        self.__dict__["_role_names"] = frozenset(names)
+    def group_ids(self) -> frozenset[int]:
+        """The keys of the person's groups, read with their names: object permissions are
+        looked up by them (a key the query planner can count, where a join cannot be)."""
+        return frozenset(self.groups_by_name().values())
+
+    def groups_by_name(self) -> dict[str, int]:
+        """The person's groups, name: key, read once per instance (or remembered)."""
+        groups = self.__dict__.get("_groups_by_name")
+        if groups is None:
+            groups = dict(self.groups.values_list("name", "pk"))
+            self.__dict__["_groups_by_name"] = groups
+        return groups
+
+    def remember_groups(self, groups: dict[str, int]) -> None:
+        """Use `groups` (name: key), read earlier, instead of reading them again."""
+        self.__dict__["_groups_by_name"] = dict(groups)
 
     @property
     def is_professional(self) -> bool:
@@ -406,4 +415,4 @@ class User(AbstractUser):
                     self.groups.remove(Organization.objects.get(pk=old_org_id).group)
                 if self.organization_id:
                     self.groups.add(self.organization.group)
-        self.__dict__.pop("_role_names", None)
+        self.__dict__.pop("_groups_by_name", None)

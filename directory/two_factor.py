@@ -95,11 +95,11 @@ def access_changed(user_id: int) -> None:
 
 
 def session_access(request, user) -> dict:
-    """The person's group names, whether the device the session was verified with (django-otp's
-    DEVICE_ID_SESSION_KEY) is a confirmed device of theirs, and whether they have a confirmed
-    TOTP device: as the session remembers them, or read (three queries) and remembered when the
-    session holds nothing for this person and device, when they changed since
-    (`access_changed`), or after ACCESS_RECHECK_SECONDS. The remembering rides on the session
+    """The person's groups (name: key), whether the device the session was verified with
+    (django-otp's DEVICE_ID_SESSION_KEY) is a confirmed device of theirs, and whether they have
+    a confirmed TOTP device: as the session remembers them, or read (three queries) and
+    remembered when the session holds nothing for this person and device, when they changed
+    since (`access_changed`), or after ACCESS_RECHECK_SECONDS. The remembering rides on the session
     save that the idle expiry makes at most once a minute anyway."""
     device_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
     version = cache.get(_version_key(user.pk), "")
@@ -110,6 +110,7 @@ def session_access(request, user) -> dict:
         and known.get("user") == user.pk
         and known.get("device_id") == device_id
         and known.get("version") == version
+        and isinstance(known.get("groups"), dict)  # a list of names before issue 20
         and 0 <= now - known.get("at", 0) < ACCESS_RECHECK_SECONDS
     ):
         return known
@@ -119,7 +120,7 @@ def session_access(request, user) -> dict:
         "user": user.pk,
         "version": version,
         "at": now,
-        "groups": sorted(user.group_names()),
+        "groups": user.groups_by_name(),
         "device_id": device_id,
         "verified": verified,
         # Asked only of an unverified session (pending_step).

@@ -7,6 +7,7 @@ referral must not learn that it exists.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -230,15 +231,62 @@ def family_readable(user) -> Q:
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if user.is_superuser:
-        permitted = Q()
-    else:
-        own = ReferralUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_referral"
+        return _family_reads(user)
+    own, grouped = _view_permissions(user)
+    permitted = Q(Exists(own.filter(content_object=OuterRef("pk")))) | Q(
+        Exists(grouped.filter(content_object=OuterRef("pk")))
+    )
+    return permitted & _family_reads(user)
+
+
+def family_readable_among(user, pks: Iterable[int]) -> set[int]:
+    """Of the referrals `pks` (a page of a list), those whose family `user` may read."""
+    return set(_family_readable_among(user, pks).values_list("pk", flat=True))
+
+
+def _family_readable_among(user, pks: Iterable[int]) -> QuerySet:
+    """The rule of `family_readable` for a known page of referrals, asked in two small queries
+    instead of one: the permissions by number, then the rest among those.
+
+    As one query, PostgreSQL estimates the page's numbers and the organization's referrals as
+    unrelated and reads every shared referral of the organization to intersect the two (6 ms
+    at a million referrals, issue 20); asked by number, each part is a few index look-ups.
+    """
+    pks = set(pks)
+    if not pks or not (user.is_authenticated and user.is_active):
+        return Referral.objects.none()
+    if not user.is_superuser:
+        own, grouped = _view_permissions(user)
+        pks = set(
+            own.filter(content_object_id__in=pks)
+            .values_list("content_object_id", flat=True)
+            .union(
+                grouped.filter(content_object_id__in=pks).values_list(
+                    "content_object_id", flat=True
+                )
+            )
         )
-        grouped = ReferralGroupObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), group__user=user, permission__codename="view_referral"
-        )
-        permitted = Q(Exists(own)) | Q(Exists(grouped))
+        if not pks:
+            return Referral.objects.none()
+    return Referral.objects.filter(_family_reads(user), pk__in=pks)
+
+
+def _view_permissions(user) -> tuple[QuerySet, QuerySet]:
+    """The object permissions (django-guardian's rows) that let `user` view referrals: their
+    own and their groups' (by the groups' keys: joined through the person's groups, PostgreSQL
+    cannot tell the organization's group holds tens of thousands of them and scans them all)."""
+    own = ReferralUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_referral"
+    )
+    grouped = ReferralGroupObjectPermission.objects.filter(
+        group_id__in=user.group_ids(), permission__codename="view_referral"
+    )
+    return own, grouped
+
+
+def _family_reads(user) -> Q:
+    """Beyond the permission: the referrer, or the holding organization's workers while the
+    referral shares and its consent covers sharing now."""
     reads = Q(referrer=user)
     if getattr(user, "is_worker", False):
         now = timezone.now()
@@ -249,7 +297,7 @@ def family_readable(user) -> Q:
             consent__given_at__lte=now,
             consent__valid_until__gt=now,
         ) & (Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=now))
-    return permitted & reads
+    return reads
 
 
 def _may_read_any_family(user) -> bool:
@@ -257,14 +305,12 @@ def _may_read_any_family(user) -> bool:
 
 
 def with_family_names(found: list[ReferralRow], user) -> list[ReferralRow]:
-    """Put the family's contact person on the lines whose family `user` may read (one query
+    """Put the family's contact person on the lines whose family `user` may read (two queries
     for the page; none for a coordinator, who never reads it)."""
     if not found or not _may_read_any_family(user):
         return found
     names = dict(
-        Referral.objects.filter(
-            family_readable(user), pk__in=[line.pk for line in found]
-        ).values_list("pk", "contact_name")
+        _family_readable_among(user, [line.pk for line in found]).values_list("pk", "contact_name")
     )
     for line in found:
         line.family = names.get(line.pk, "")

@@ -99,7 +99,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 def add_roles(user: User, create: bool, roles) -> None:
     if create and roles:
         user.groups.add(*(Group.objects.get(name=Role(r).value) for r in roles))
-        user.__dict__.pop("_role_names", None)
+        user.__dict__.pop("_groups_by_name", None)
 
 
 class ProfessionalFactory(UserFactory):

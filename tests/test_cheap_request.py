@@ -237,3 +237,30 @@ def test_a_cached_session_costs_only_the_users_query(client, settings):
     response, sqls = _get(client, reverse("ping"))
     assert response.status_code == 200
     assert len(sqls) == 1 and "directory_user" in sqls[0]
+
+
+def test_the_inbox_looks_permissions_up_by_the_remembered_group_keys(client):
+    """Joined through the person's groups, PostgreSQL scanned all of an organization's
+    permissions to name the families of one page (issue 20): the keys come from the session."""
+    referral, cast = referral_in_state(State.ACCEPTED)
+    login(client, cast.handler)
+    client.get(reverse("referrals:inbox"))
+    response, sqls = _get(client, reverse("referrals:inbox"))
+    assert response.status_code == 200
+    assert referral.contact_name in response.content.decode()
+    assert not any("directory_user_groups" in sql for sql in sqls), sqls
+
+
+def test_a_session_remembering_group_names_only_reads_the_groups_again(client):
+    """Sessions from before the group keys were remembered hold a list of names."""
+    worker = WorkerFactory()
+    login(client, worker)
+    client.get(reverse("ping"))
+    session = client.session
+    access = session[two_factor.ACCESS_SESSION_KEY]
+    session[two_factor.ACCESS_SESSION_KEY] = {**access, "groups": sorted(access["groups"])}
+    session.save()
+    response, sqls = _get(client, reverse("referrals:inbox"))
+    assert response.status_code == 200
+    assert any("auth_group" in sql for sql in sqls)
+    assert isinstance(client.session[two_factor.ACCESS_SESSION_KEY]["groups"], dict)

@@ -1,5 +1,8 @@
 """A referral's state as a status label of the design system.
 
+`{% row_state row %}`: a list line's state label, then what waits on the reader (overdue,
+needs your action); a tag, as it is on every line of every list.
+
 `{{ row.state|state_tone }}`: the label's tone for a state. Something waits on a person
 (returned, or late: `overdue=True`): alert; the organization said no: error; done: success;
 ended otherwise (cancelled, withdrawn): neutral (""); on its way: info.
@@ -8,7 +11,10 @@ ended otherwise (cancelled, withdrawn): neutral (""); on its way: info.
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
 
+from perhelinja.templatetags.components import status_label
 from referrals.models import State
 
 register = template.Library()
@@ -28,3 +34,15 @@ def state_tone(state: str, overdue: bool = False) -> str:
     if overdue:
         return "alert"
     return TONES.get(state, "info")
+
+
+@register.simple_tag
+def row_state(row) -> str:
+    """A list line's (`rows.ReferralRow`) status label, then "Overdue" and "Needs your action"
+    when they hold."""
+    labels = [status_label(row.tone, row.state_label)]
+    if row.overdue:
+        labels.append(status_label("alert", gettext("Overdue")))
+    if row.needs_action:
+        labels.append(status_label("alert", gettext("Needs your action")))
+    return format_html_join(" ", "{}", ((label,) for label in labels))

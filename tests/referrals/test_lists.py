@@ -91,8 +91,9 @@ def test_the_worker_finds_a_family_by_name_only_while_the_consent_shares_it(clie
 
 
 def test_the_family_name_rule_of_the_lists_agrees_with_the_detail_pages_rule():
-    """`selectors.family_readable` (SQL, for search and names in lists) says what
-    `may_read_family` (the detail page's rule) says, for every person and state."""
+    """`selectors.family_readable` (SQL, for search) and `family_readable_among` (names on a
+    list's page) say what `may_read_family` (the detail page's rule) says, for every person and
+    state."""
     cast = Cast()
     referrals = [
         referral_in_state(state, cast)[0]
@@ -125,9 +126,12 @@ def test_the_family_name_rule_of_the_lists_agrees_with_the_detail_pages_rule():
         readable = set(
             Referral.objects.filter(selectors.family_readable(person)).values_list("pk", flat=True)
         )
+        among = selectors.family_readable_among(person, [r.pk for r in referrals])
         for referral in referrals:
             fresh = Referral.objects.select_related("consent").get(pk=referral.pk)
-            assert (fresh.pk in readable) == may_read_family(fresh, person), (person, fresh.state)
+            expected = may_read_family(fresh, person)
+            assert (fresh.pk in readable) == expected, (person, fresh.state)
+            assert (fresh.pk in among) == expected, (person, fresh.state)
 
 
 def test_bad_search_input_gets_a_clear_error_not_a_failure(client):

@@ -18,8 +18,8 @@ from django.urls import reverse
 from directory.models import Municipality
 from insight import snapshot
 from insight.models import InsightReport
-from insight.tasks import build_insight_report
 from insight.period import Period, Scope
+from insight.tasks import build_insight_report
 from perhelinja import routers
 from perhelinja.routers import read_alias, use_replica
 from referrals.models import State

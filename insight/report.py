@@ -21,7 +21,10 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appointments.models import NextStep, ServiceGiven
@@ -438,8 +441,24 @@ def assemble(figures: snapshot.Figures, evaluation_figures: evaluation.Figures) 
 
 @use_replica()  # every figure from the replica, when there is one (perhelinja/routers.py)
 def build(period: Period, scope: Scope) -> Report:
-    """The one report of a period and a scope: what every rendering shows."""
-    return assemble(snapshot.figures(period, scope), evaluation.figures(period, scope))
+    """The one report of a period and a scope: what every rendering shows.
+
+    Built once per stored snapshot and language, then kept in the cache as long as the
+    snapshot is fresh: its feedback and outreach figures, its protection step and its charts
+    cost most of a dashboard view (issue 20), and the whole report then shows one moment, the
+    snapshot's `computed_at`. Live figures (INSIGHT_SNAPSHOT_SECONDS = 0) are never kept.
+    """
+    figures = snapshot.figures(period, scope)
+    seconds = settings.INSIGHT_SNAPSHOT_SECONDS
+    if seconds <= 0:
+        return assemble(figures, evaluation.figures(period, scope))
+    moment = figures.computed_at.isoformat()
+    key = f"insight:report:{snapshot.key_of(period, scope)}:{get_language()}:{moment}"
+    report = cache.get(key)
+    if report is None:
+        report = assemble(figures, evaluation.figures(period, scope))
+        cache.set(key, report, seconds)
+    return report
 
 
 # --- CSV for Finnish Excel -------------------------------------------------------------------

@@ -2,11 +2,14 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments.services import appointment_book
 from insight import report as reports
+from insight.models import InsightSnapshot
 from insight.period import Period, Scope
 from referrals import services as referral_services
 from referrals.models import Referral, State
@@ -148,3 +151,35 @@ def test_timeliness_breaches_and_capacity_use_are_counted(settings):
     # three slots, one booked: every count is small, so all are hidden
     assert capacity["Booked times"] == ["<5"] and capacity["All times"] == ["<5"]
     assert capacity["Capacity use"] == ["<5"]
+
+
+def _evaluation_reads(client, url) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url, {"area": "all"}).content.decode()
+    return body, len([q for q in queries.captured_queries if "evaluation_" in q["sql"]])
+
+
+def test_the_report_is_built_once_per_snapshot_and_language(client, settings):
+    """Its feedback and outreach figures, protection and charts were most of a dashboard view
+    (issue 20): the report is kept while its snapshot is fresh, so it shows one moment."""
+    settings.INSIGHT_SNAPSHOT_SECONDS = 600
+    cast = Cast()
+    for _ in range(6):
+        referral_in_state(State.SUBMITTED, cast)
+    login(client, cast.coordinator)
+    url = reverse("insight:dashboard")
+    first, built = _evaluation_reads(client, url)
+    again, rebuilt = _evaluation_reads(client, url)
+    assert built > 0 and rebuilt == 0
+    assert _cells(again) == _cells(first) and "6" in _cells(again)
+    # Another language is another report.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    _swedish, built_in_swedish = _evaluation_reads(client, url)
+    assert built_in_swedish > 0
+    # A new snapshot (after the statistics job, or when the old one is too old) builds anew.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    referral_in_state(State.SUBMITTED, cast)
+    assert "<td>7</td>" not in _evaluation_reads(client, url)[0]
+    InsightSnapshot.objects.all().delete()
+    body, built_again = _evaluation_reads(client, url)
+    assert built_again > 0 and "<td>7</td>" in body

@@ -347,6 +347,9 @@ def child_env(ports: tuple[int, int]) -> dict[str, str]:
     )
     env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11")
     env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/12")
+    # As in production behind gunicorn's sync workers (docs/operations.md): a connection kept
+    # between requests, not a new PostgreSQL backend for each one.
+    env.setdefault("DB_CONN_MAX_AGE", "60")
     return env
 
 

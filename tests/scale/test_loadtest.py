@@ -128,6 +128,14 @@ def test_the_load_test_listens_on_127_0_0_1_only():
     assert stack.hosts == ["http://127.0.0.1:8101", "http://127.0.0.1:8102"]
 
 
+def test_the_load_tests_web_tier_keeps_its_database_connections(monkeypatch):
+    """As production should behind gunicorn: no new PostgreSQL backend for every request."""
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
+    assert loadtest.child_env((8101, 8102))["DB_CONN_MAX_AGE"] == "60"
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    assert loadtest.child_env((8101, 8102))["DB_CONN_MAX_AGE"] == "0"
+
+
 @pytest.mark.django_db
 def test_the_plan_signs_people_in_with_its_password_and_keeps_offered_slots_out_of_bookings():
     cast = Cast()

@@ -26,7 +26,7 @@ import django
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.test import Client
 from django.test.client import ClientHandler
@@ -150,6 +150,16 @@ class Cast:
     free_slot_ids: list[int] = field(default_factory=list)
 
 
+def bookable(organization_id: int) -> QuerySet:
+    """The organization's referrals its workers may read and book now: a generated consent
+    runs out a year after it was given, so the oldest (or the heaviest) referral in a
+    bookable state may no longer be shared with it."""
+    sharing = Consent.objects.valid_for(ConsentScope.SHARE_REFERRAL).values("pk")
+    return Referral.objects.filter(
+        organization_id=organization_id, state__in=BOOKABLE, consent__in=sharing
+    )
+
+
 def heaviest_cast(bookings: int = 0) -> Cast:
     """The people with the most data behind their pages, so the numbers are honest."""
     top = (
@@ -172,15 +182,7 @@ def heaviest_cast(bookings: int = 0) -> Cast:
         .first()
     )
     coordinator = User.objects.filter(groups__name=Role.COORDINATOR).order_by("pk").first()
-    # Among those the organization may read now: a generated consent runs out a year after it
-    # was given, so the heaviest referral of all may no longer be shared.
-    sharing = Consent.objects.valid_for(ConsentScope.SHARE_REFERRAL).values("pk")
-    referral = (
-        Referral.objects.filter(organization_id=org, state__in=BOOKABLE, consent__in=sharing)
-        .annotate(n=Count("appointments"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    referral = bookable(org).annotate(n=Count("appointments")).order_by("-n", "pk").first()
     if referral is None:
         raise LookupError("The organization holds no referral that can be booked.")
     consent_referral = (

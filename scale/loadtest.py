@@ -86,11 +86,7 @@ def prepare(*, people: int, password: str, slots_per_worker: int, offers: int) -
             .order_by("pk")
             .first()
         )
-        referrals = list(
-            Referral.objects.filter(organization_id=org, state__in=bench.BOOKABLE)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        )
+        referrals = list(bench.bookable(org).order_by("pk").values_list("pk", flat=True)[:2])
         if worker is None or not referrals:
             continue
         free = iter(free_slots(worker.organization).order_by("-starts_at"))
@@ -221,13 +217,24 @@ def table(summary: Summary) -> list[str]:
     return lines
 
 
-def section(summary: Summary, *, scale: float, notes: list[str]) -> list[str]:
+def think_seconds() -> float:
+    """The mean pause between a person's requests (LOADTEST_THINK, read by the locustfile too);
+    0: none, the machine saturated."""
+    return float(os.environ.get("LOADTEST_THINK", "0") or 0)
+
+
+def heading(think: float) -> str:
+    """Each kind of run has a section of its own: saturated, or people who pause."""
+    return f"## Load test with think time ({think:g} s)" if think else "## Load test"
+
+
+def section(summary: Summary, *, scale: float, notes: list[str], think: float = 0.0) -> list[str]:
     verdict = {True: "met", False: "**not met**", None: "–"}
     ratio = summary.throughput_ratio
     ratio_text = f"{ratio:.0%}" if ratio is not None else "–"
     error_rate = summary.total.error_rate
     return [
-        "## Load test",
+        heading(think),
         "",
         f"`make loadtest` at scale {scale:g}: {summary.users} simulated people for "
         f"{summary.seconds} s against two gunicorn instances (see docs/scale.md#load-test); "
@@ -249,11 +256,12 @@ def section(summary: Summary, *, scale: float, notes: list[str]) -> list[str]:
 def write_section(path: Path, lines: list[str]) -> None:
     """Put the section into the results file in place of an earlier one, or at its end."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    heading = lines[0]
-    if heading in text:
-        before, _sep, after = text.partition(heading)
-        rest = after.split("\n## ", 1)
-        text = before + "\n".join(lines) + ("\n## " + rest[1] if len(rest) > 1 else "")
+    old = text.split("\n")
+    if lines[0] in old:  # the same heading, as a whole line (one is a prefix of another)
+        start = old.index(lines[0])
+        end = next((i for i in range(start + 1, len(old)) if old[i].startswith("## ")), len(old))
+        rest = "\n".join(old[end:])
+        text = "\n".join([*old[:start], *lines]) + ("\n" + rest if rest else "")
     else:
         text = (text.rstrip("\n") + "\n\n" if text else "") + "\n".join(lines)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,16 +398,23 @@ def run(
     return summarize(rows, total, users=users, seconds=seconds)
 
 
-def notes(*, web_workers: int) -> list[str]:
+def notes(*, web_workers: int, think: float = 0.0) -> list[str]:
     replica = settings.DATABASES.get("replica")
+    pace = (
+        f"Think time: each simulated person pauses {think / 2:g} to {think * 1.5:g} s between "
+        "requests (LOADTEST_THINK), as people reading a page do; the floor's two people too."
+        if think
+        else "No think time: each simulated person sends the next request when the last "
+        "answered (LOADTEST_THINK sets one), so the numbers show what the machine does when "
+        "saturated."
+    )
     return [
         f"Stack: two gunicorn instances of {web_workers} workers each (scale/wsgi.py: the site "
         "and the floor), two Celery workers, one Redis (broker, cache, sessions), PostgreSQL"
         + (f" with a read-only replica on port {replica['PORT']}" if replica else "")
         + "; locust in its own process on the same machine, every person keeping one of the "
         "two instances.",
-        "No think time: each simulated person sends the next request when the last answered "
-        "(LOADTEST_THINK sets one), so the numbers show what the machine does when saturated.",
+        pace,
         "Mix (weights): workers 4 (inbox, referral page, free slots, a booking), professionals 3 "
         "(my referrals, referral page, the wizard), families 2 (offer page), coordinators 1 "
         "(triage, dashboard); sign-in once per person through the login form and the second "

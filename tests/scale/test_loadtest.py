@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from appointments.services import get_offer_for_token, shift_create
+from consent.models import Consent
 from directory.models import User
 from referrals.models import State
 from scale import loadtest
@@ -162,3 +164,30 @@ def test_the_plan_signs_people_in_with_its_password_and_keeps_offered_slots_out_
         for account in plan["accounts"][role]:
             user = User.objects.get(username=account["username"])
             assert user.check_password("load-test-password")
+
+
+@pytest.mark.django_db
+def test_the_plan_gives_workers_a_referral_they_may_still_read():
+    """The first load test at a million referrals answered half the workers' pages with 404:
+    the oldest bookable referral's generated consent had run out."""
+    cast = Cast()
+    expired, _ = referral_in_state(State.IN_SERVICE, cast)
+    readable, _ = referral_in_state(State.IN_SERVICE, cast)
+    Consent.objects.filter(pk=expired.consent_id).update(
+        valid_until=timezone.now() - datetime.timedelta(days=1)
+    )
+    plan = loadtest.prepare(people=1, password="load-test-password", slots_per_worker=0, offers=0)
+    (worker,) = plan["accounts"]["worker"]
+    assert worker["referral"] == readable.pk
+
+
+def test_a_run_with_think_time_keeps_the_saturated_runs_section(tmp_path):
+    results = tmp_path / "results.md"
+    results.write_text("# results\n\n## Notes\n\n- bench\n")
+    loadtest.write_section(results, [loadtest.heading(0), "", "saturated", ""])
+    loadtest.write_section(results, [loadtest.heading(1.0), "", "thinking", ""])
+    loadtest.write_section(results, [loadtest.heading(0), "", "saturated again", ""])
+    text = results.read_text()
+    assert text.count("## Load test") == 2
+    assert "saturated again" in text and "thinking" in text and "saturated\n" not in text
+    assert text.index("## Load test\n") < text.index("## Load test with think time (1 s)")

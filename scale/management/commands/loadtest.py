@@ -42,8 +42,12 @@ class Command(BaseCommand):
             web_workers=web_workers,
             log=self.stdout.write,
         )
+        think = loadtest.think_seconds()
         lines = loadtest.section(
-            summary, scale=scale, notes=loadtest.notes(web_workers=web_workers)
+            summary,
+            scale=scale,
+            notes=loadtest.notes(web_workers=web_workers, think=think),
+            think=think,
         )
         lines.insert(2, f"Machine: {bench.machine()['CPU']}, {bench.machine()['Cores']} cores.")
         lines.insert(3, "")

@@ -10,9 +10,11 @@ ended otherwise (cancelled, withdrawn): neutral (""); on its way: info.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from perhelinja.templatetags.components import status_label
 from referrals.models import State
@@ -40,9 +42,16 @@ def state_tone(state: str, overdue: bool = False) -> str:
 def row_state(row) -> str:
     """A list line's (`rows.ReferralRow`) status label, then "Overdue" and "Needs your action"
     when they hold."""
-    labels = [status_label(row.tone, row.state_label)]
-    if row.overdue:
+    return _row_state(row.tone, row.state_label, row.overdue, row.needs_action, get_language())
+
+
+@lru_cache(maxsize=512)
+def _row_state(tone: str, label: str, overdue: bool, needs_action: bool, language: str) -> str:
+    """A few dozen combinations fill every list: each is built once (a list of 75 lines spent
+    a millisecond building the same labels again)."""
+    labels = [status_label(tone, label)]
+    if overdue:
         labels.append(status_label("alert", gettext("Overdue")))
-    if row.needs_action:
+    if needs_action:
         labels.append(status_label("alert", gettext("Needs your action")))
     return format_html_join(" ", "{}", ((label,) for label in labels))

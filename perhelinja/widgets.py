@@ -324,3 +324,23 @@ class OneTemplateRadioSelect(_OneTemplate, forms.RadioSelect):
 
 class OneTemplateCheckboxSelectMultiple(_OneTemplate, forms.CheckboxSelectMultiple):
     pass
+
+
+class OneTemplateSelect(forms.Select):
+    """Django's select, its options written by one template (Django's includes two templates
+    for each option: a list filter's fourteen states cost most of the filter form). Each
+    option's attributes are rendered once, by `flatatt`; tests/test_widgets.py compares the
+    markup with Django's own."""
+
+    template_name = "perhelinja/widgets/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["flat_attrs"] = flatatt(context["widget"]["attrs"])
+        return context
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["option_attrs"] = flatatt({"value": str(option["value"]), **option["attrs"]})
+        return option
+

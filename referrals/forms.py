@@ -21,6 +21,7 @@ from directory.models import (
     TargetGroup,
 )
 from perhelinja.dates import BoundedDateField
+from perhelinja.widgets import OneTemplateSelect
 
 from .models import DESCRIPTION_MAX_LENGTH, DeclineReason, FamilyLanguage, State
 from .validators import (
@@ -329,6 +330,7 @@ class ListFilterForm(forms.Form):
             ("state", _("Grouped by state")),
         ],
         error_messages={"invalid_choice": _("Choose an order from the list.")},
+        widget=OneTemplateSelect,
     )
 
     def __init__(self, *args, name_search: bool = True, **kwargs):
@@ -361,7 +363,10 @@ class ListFilterForm(forms.Form):
 
 class MyListFilterForm(ListFilterForm):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states")), *State.choices],
+        widget=OneTemplateSelect,
     )
 
     field_order = ("q", "state", "sort")
@@ -377,6 +382,7 @@ class TriageFilterForm(ListFilterForm):
             (State.DECLINED, State.DECLINED.label),
             (State.POOLED, State.POOLED.label),
         ],
+        widget=OneTemplateSelect,
     )
 
     field_order = ("q", "state", "sort")

@@ -7,6 +7,7 @@ import re
 import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.test.html import parse_html
 from django.utils import translation
 
 from directory.models import Municipality, Organization
@@ -16,6 +17,7 @@ from perhelinja.widgets import (
     ORGANIZATIONS,
     SERVICES,
     LookupChoiceField,
+    OneTemplateSelect,
 )
 from tests.factories import OrganizationFactory, ServiceFactory, WorkerFactory
 
@@ -225,4 +227,30 @@ def test_the_one_template_choice_widgets_write_what_djangos_own_write(data):
         assert "perhelinja/widgets" in ours[name].field.widget.template_name
     page = str(ours.as_div())
     assert page.count('type="radio"') == 8 and page.count('type="checkbox"') == 4
+    assert ("aria-invalid" in page) is (data == {"one": "x"})
+
+
+@pytest.mark.parametrize("data", [None, {"one": "b"}, {"one": "x"}])
+def test_the_one_template_select_writes_what_djangos_own_writes(data):
+    choices = [
+        ("", "All <states>"),
+        ("a", "Åland & <Ahvenanmaa>"),
+        ("Group", [("b", "Bee"), (3, 'Three "3"')]),
+        ("c", "Cee"),
+    ]
+
+    def form(select):
+        class Choices(forms.Form):
+            one = forms.ChoiceField(choices=choices, widget=select(attrs={"class": "stack"}))
+            optional = forms.ChoiceField(choices=choices, widget=select, required=False)
+            off = forms.ChoiceField(choices=choices, widget=select, disabled=True, initial="c")
+
+        return Choices(data)
+
+    ours, theirs = form(OneTemplateSelect), form(forms.Select)
+    for name in ("one", "optional", "off"):
+        assert parse_html(str(ours[name])) == parse_html(str(theirs[name])), name
+        assert ours[name].field.widget.template_name == "perhelinja/widgets/select.html"
+    page = str(ours.as_div())
+    assert page.count("<option") == 15 and "&lt;Ahvenanmaa&gt;" in page
     assert ("aria-invalid" in page) is (data == {"one": "x"})

@@ -109,10 +109,11 @@ vendor:
 	(cd "$$tmp" && npm pack --silent hds-core@$(HDS_VERSION) >/dev/null && tar -xzf hds-core-$(HDS_VERSION).tgz) && \
 	! grep -l '@font-face' "$$tmp"/package/lib/base.min.css \
 		$(foreach c,$(HDS_COMPONENTS),"$$tmp"/package/lib/components/$(c)/$(c).min.css) && \
-	rm -rf $(HDS_DIR)/components && mkdir -p $(HDS_DIR)/components && \
-	cp "$$tmp"/package/LICENSE "$$tmp"/package/lib/base.min.css $(HDS_DIR)/ && \
-	for c in $(HDS_COMPONENTS); do cp "$$tmp/package/lib/components/$$c/$$c.min.css" $(HDS_DIR)/components/; done && \
-	sed -i '/sourceMappingURL/d' $(HDS_DIR)/*.css $(HDS_DIR)/components/*.css && \
+	rm -rf $(HDS_DIR)/components $(HDS_DIR)/*.css && mkdir -p $(HDS_DIR) && \
+	cp "$$tmp"/package/LICENSE $(HDS_DIR)/ && \
+	cat "$$tmp"/package/lib/base.min.css \
+		$(foreach c,$(HDS_COMPONENTS),"$$tmp"/package/lib/components/$(c)/$(c).min.css) \
+		| sed '/sourceMappingURL/d' > $(HDS_DIR)/hds-core.min.css && \
 	sed -i 's/^Version: .*/Version: $(HDS_VERSION)/' $(HDS_DIR)/README.md && \
 	echo "hds-core $(HDS_VERSION) vendored into $(HDS_DIR)"
 

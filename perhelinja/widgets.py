@@ -343,4 +343,3 @@ class OneTemplateSelect(forms.Select):
         option = super().create_option(*args, **kwargs)
         option["option_attrs"] = flatatt({"value": str(option["value"]), **option["attrs"]})
         return option
-

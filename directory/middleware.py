@@ -53,6 +53,7 @@ def _with_access(request, user):
     if user.is_authenticated:
         access = two_factor.session_access(request, user)
         user.remember_groups(access["groups"])
+        user.remember_permissions(access["permissions"])
         user.has_confirmed_device = access["has_device"]
         if access["verified"]:
             device_id = access["device_id"]

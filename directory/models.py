@@ -382,6 +382,16 @@ class User(AbstractUser):
         """Use `groups` (name: key), read earlier, instead of reading them again."""
         self.__dict__["_groups_by_name"] = dict(groups)
 
+    def remember_permissions(self, permissions) -> None:
+        """Use `permissions` ("app.codename", read earlier) as the person's model permissions
+        (directory.backends.RememberedPermissionsBackend); None: read them when asked."""
+        self.__dict__["_remembered_permissions"] = (
+            None if permissions is None else frozenset(permissions)
+        )
+
+    def remembered_permissions(self) -> frozenset[str] | None:
+        return self.__dict__.get("_remembered_permissions")
+
     @property
     def is_professional(self) -> bool:
         return self.has_role(Role.PROFESSIONAL)

@@ -7,11 +7,12 @@ once django-otp's middleware finds the device in it (`request.user.is_verified()
 person signed in at the organization's identity provider with a method it reports as strong
 (`verified_by_idp`, set by directory/oidc.py).
 
-What a request needs to know of this (the person's groups, whether the device in the session
-is still theirs and confirmed, whether they have one) is read once and remembered in the session
-(`session_access`), read anew after ACCESS_RECHECK_SECONDS or as soon as a group or a device of
-the person changes (`access_changed`, sent by the receivers below), so that a signed-in page
-reads neither the groups nor the devices.
+What a request needs to know of this (the person's groups and model permissions, whether the
+device in the session is still theirs and confirmed, whether they have one) is read once and
+remembered in the session (`session_access`), read anew after ACCESS_RECHECK_SECONDS or as soon
+as a group, a permission or a device of the person changes (`access_changed`, sent by the
+receivers below), so that a signed-in page reads neither the groups, the permissions nor the
+devices.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from uuid import uuid4
 
 import segno
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
 from django.core import checks
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -90,17 +93,19 @@ def _version_key(user_id: int) -> str:
 
 
 def access_changed(user_id: int) -> None:
-    """The person's groups or devices changed: every session of theirs reads them anew."""
+    """The person's groups, permissions or devices changed: every session of theirs reads them
+    anew."""
     cache.set(_version_key(user_id), uuid4().hex, timeout=None)
 
 
 def session_access(request, user) -> dict:
-    """The person's groups (name: key), whether the device the session was verified with
-    (django-otp's DEVICE_ID_SESSION_KEY) is a confirmed device of theirs, and whether they have
-    a confirmed TOTP device: as the session remembers them, or read (three queries) and
-    remembered when the session holds nothing for this person and device, when they changed
-    since (`access_changed`), or after ACCESS_RECHECK_SECONDS. The remembering rides on the session
-    save that the idle expiry makes at most once a minute anyway."""
+    """The person's groups (name: key) and model permissions (directory.backends), whether the
+    device the session was verified with (django-otp's DEVICE_ID_SESSION_KEY) is a confirmed
+    device of theirs, and whether they have a confirmed TOTP device: as the session remembers
+    them, or read (up to five queries) and remembered when the session holds nothing for this
+    person, device and superuser status, when they changed since (`access_changed`), or after
+    ACCESS_RECHECK_SECONDS. The remembering rides on the session save that the idle expiry
+    makes at most once a minute anyway."""
     device_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
     version = cache.get(_version_key(user.pk), "")
     now = int(time.time())
@@ -111,6 +116,8 @@ def session_access(request, user) -> dict:
         and known.get("device_id") == device_id
         and known.get("version") == version
         and isinstance(known.get("groups"), dict)  # a list of names before issue 20
+        and "permissions" in known
+        and known.get("superuser") == user.is_superuser
         and 0 <= now - known.get("at", 0) < ACCESS_RECHECK_SECONDS
     ):
         return known
@@ -121,6 +128,11 @@ def session_access(request, user) -> dict:
         "version": version,
         "at": now,
         "groups": user.groups_by_name(),
+        # Django's model permissions (directory.backends); a superuser has them all anyway.
+        "superuser": user.is_superuser,
+        "permissions": (
+            None if user.is_superuser else sorted(ModelBackend().get_all_permissions(user))
+        ),
         "device_id": device_id,
         "verified": verified,
         # Asked only of an unverified session (pending_step).
@@ -141,6 +153,39 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
             access_changed(user_id)
     elif reverse and action == "pre_clear":
         for user_id in instance.user_set.values_list("pk", flat=True):
+            access_changed(user_id)
+
+
+def _changed_keys(instance, action: str, reverse: bool, pk_set, related: str) -> list[int]:
+    """The keys on the far side of an m2m change: the instance's own key when it changed
+    forward; the added or removed keys, or before a clear everyone `related` names, when it
+    changed from the other side."""
+    if not reverse:
+        return [instance.pk] if action.startswith("post_") else []
+    if action in ("post_add", "post_remove"):
+        return list(pk_set or ())
+    if action == "pre_clear":
+        return list(getattr(instance, related).values_list("pk", flat=True))
+    return []
+
+
+@receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="directory.access.perms")
+def _permissions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """user.user_permissions.add/remove/set/clear, or permission.user_set.*."""
+    for user_id in _changed_keys(instance, action, reverse, pk_set, "user_set"):
+        access_changed(user_id)
+
+
+@receiver(
+    m2m_changed, sender=Group.permissions.through, dispatch_uid="directory.access.group_perms"
+)
+def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """group.permissions.add/remove/set/clear, or permission.group_set.*: every member of the
+    groups reads their permissions anew."""
+    groups = _changed_keys(instance, action, reverse, pk_set, "group_set")
+    if groups:
+        members = User.objects.filter(groups__in=groups).values_list("pk", flat=True)
+        for user_id in members.distinct():
             access_changed(user_id)
 
 

@@ -162,7 +162,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, answering has_perm from what the session remembers.
+    "directory.backends.RememberedPermissionsBackend",
     # Single sign-on for staff; answers nothing unless OIDC_RP_CLIENT_ID is set (see below).
     "directory.oidc.OIDCBackend",
     "guardian.backends.ObjectPermissionBackend",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -264,3 +264,55 @@ def test_a_session_remembering_group_names_only_reads_the_groups_again(client):
     assert response.status_code == 200
     assert any("auth_group" in sql for sql in sqls)
     assert isinstance(client.session[two_factor.ACCESS_SESSION_KEY]["groups"], dict)
+
+
+def _permission_reads(sqls: list[str]) -> list[str]:
+    return [sql for sql in sqls if '"auth_permission"' in sql]
+
+
+def test_a_coordinators_pages_ask_the_permissions_once_per_session(client):
+    """`has_perm("referrals.triage_referral")` read the person's and the groups' permissions on
+    every request of the triage queue and the dashboard (issue 20)."""
+    coordinator = CoordinatorFactory()
+    verified_login(client, coordinator)
+    for name in ("referrals:triage", "insight:dashboard"):
+        client.get(reverse(name))
+        response, sqls = _get(client, reverse(name))
+        assert response.status_code == 200
+        assert _permission_reads(sqls) == [], name
+
+
+@pytest.mark.parametrize("how", ["group", "reverse"])
+def test_a_permission_taken_from_a_group_stops_working_on_the_next_request(client, how):
+    coordinator = CoordinatorFactory()
+    verified_login(client, coordinator)
+    assert client.get(reverse("referrals:triage")).status_code == 200
+    group = Group.objects.get(name=Role.COORDINATOR)
+    permission = Permission.objects.get(codename="triage_referral")
+    if how == "group":
+        group.permissions.remove(permission)
+    else:
+        permission.group_set.clear()
+    assert client.get(reverse("referrals:triage")).status_code == 404
+
+
+def test_a_permission_given_to_the_person_works_on_the_next_request(client):
+    worker = WorkerFactory()
+    login(client, worker)
+    assert client.get(reverse("referrals:triage")).status_code == 404
+    worker.user_permissions.add(Permission.objects.get(codename="triage_referral"))
+    response, sqls = _get(client, reverse("referrals:triage"))
+    assert response.status_code == 200
+    assert _permission_reads(sqls)  # read anew, once
+    assert _permission_reads(_get(client, reverse("referrals:triage"))[1]) == []
+
+
+def test_a_person_made_superuser_or_no_longer_one_is_asked_anew(client):
+    coordinator = CoordinatorFactory()
+    verified_login(client, coordinator)
+    client.get(reverse("referrals:triage"))
+    User.objects.filter(pk=coordinator.pk).update(is_superuser=True)
+    assert client.get(reverse("referrals:triage")).status_code == 200
+    User.objects.filter(pk=coordinator.pk).update(is_superuser=False)
+    coordinator.groups.remove(Group.objects.get(name=Role.COORDINATOR))
+    assert client.get(reverse("referrals:triage")).status_code == 404

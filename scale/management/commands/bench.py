@@ -36,6 +36,20 @@ def ensure_database() -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
 
 
+def ensure_data(scale: float, stdout) -> dict:
+    """The benchmark's database, migrated and holding the data of `scale` (made once, reused
+    while the scale stays the same); the generator's marker of it."""
+    ensure_database()
+    call_command("migrate", verbosity=0)
+    marker = read_marker()
+    if marker and marker.get("scale") == scale and Referral.objects.exists():
+        stdout.write(f"reusing the data of scale {scale:g} ({marker['seconds']} s)")
+        return marker
+    stdout.write(f"generating scale {scale:g}")
+    call_command("generate_scale_data", scale=scale, replace=True, stdout=stdout)
+    return read_marker()
+
+
 class Command(BaseCommand):
     help = "Measure the everyday pages at Finland scale (generating the data when needed)."
 
@@ -51,15 +65,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, iterations, output, json_path=None, **options):
-        ensure_database()
-        call_command("migrate", verbosity=0)
-        marker = read_marker()
-        if marker and marker.get("scale") == scale and Referral.objects.exists():
-            self.stdout.write(f"reusing the data of scale {scale:g} ({marker['seconds']} s)")
-        else:
-            self.stdout.write(f"generating scale {scale:g}")
-            call_command("generate_scale_data", scale=scale, replace=True, stdout=self.stdout)
-            marker = read_marker()
+        marker = ensure_data(scale, self.stdout)
         notes = bench.settings_for_measuring()
         try:
             results = bench.run(iterations, log=self.stdout.write)

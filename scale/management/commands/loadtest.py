@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from referrals.models import Referral
 from scale import bench, loadtest
-from scale.management.commands.bench import ensure_database
-from scale.management.commands.generate_scale_data import read_marker
+from scale.management.commands.bench import ensure_data
 
 
 class Command(BaseCommand):
@@ -26,14 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="bench/results.md")
 
     def handle(self, *args, scale, users, seconds, web_workers, ports, output, **options):
-        ensure_database()
-        call_command("migrate", verbosity=0)
-        marker = read_marker()
-        if marker and marker.get("scale") == scale and Referral.objects.exists():
-            self.stdout.write(f"reusing the data of scale {scale:g}")
-        else:
-            self.stdout.write(f"generating scale {scale:g}")
-            call_command("generate_scale_data", scale=scale, replace=True, stdout=self.stdout)
+        ensure_data(scale, self.stdout)
         first, second = (int(port) for port in ports.split(","))
         summary = loadtest.run(
             users=users,
